@@ -1,0 +1,239 @@
+r"""Translation-invariant free-fermion rings coupled weakly to Markovian baths.
+
+Conventions (used by every method in the package)
+-------------------------------------------------
+* Sites :math:`j = 0, \dots, L-1` on a periodic ring; orbitals (spin) :math:`s`.
+* Fourier convention :math:`c_{j s} = L^{-1/2} \sum_k e^{ikj} c_{k s}` with momenta
+  :math:`k_m = -\pi + 2\pi m / L`, :math:`m = 0, \dots, L-1` (any L, odd included).
+* :math:`H_0 = \sum_j [c^\dagger_{j+1} T c_j + \mathrm{h.c.}] + \sum_j c^\dagger_j E c_j`,
+  so the Bloch matrix is :math:`h(k) = e^{-ik} T + e^{ik} T^\dagger + E` and
+  :math:`h(k) U(k) = U(k)\,\mathrm{diag}(\epsilon_{k\nu})`, with quasiparticles
+  :math:`c_{k s} = \sum_\nu U_{s\nu}(k) \eta_{k\nu}`. Bands are ordered from the top
+  (:math:`\nu = 0` is the paper's "+").
+* Modes are flattened as :math:`a = m \cdot n_\mathrm{bands} + \nu`; ``M = L n_bands``.
+* The particle current across bond (j, j+1) is positive towards increasing j:
+  :math:`I_j = -i(c^\dagger_{j+1} T c_j - \mathrm{h.c.})`. Its ring average in a state
+  diagonal in the modes is :math:`I = \sum_a w_a n_a` with
+  :math:`w_{k\nu} = L^{-1} [U^\dagger \partial_k h\, U]_{\nu\nu}`; the orbital-resolved
+  parts use :math:`-i(e^{-ik} P_s T - e^{ik} T^\dagger P_s)` in place of
+  :math:`\partial_k h` (Eq. 24 of the rectification paper).
+* Rates: :math:`W_{b\to a}` is the rate at which a particle in mode b is moved to an empty
+  mode a; the tGGE rate equation is
+  :math:`\dot n_a = \sum_b [W_{b\to a} n_b (1-n_a) - W_{a\to b} n_a (1-n_b)]`.
+  Units: :math:`\hbar = 1`, energies and rates in the units of J as given.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from . import _validate
+
+
+@dataclass(frozen=True)
+class Rates:
+    r"""Transition rates between single-particle modes, ``W[a, b] = W_{b -> a}``.
+
+    Either factorized, :math:`W_{b\to a} = \sum_r f_r(a)\, g_r(b)` (arrays ``f``, ``g`` of
+    shape ``(R, M)``, all entries >= 0), or a dense non-negative ``(M, M)`` matrix.
+    """
+
+    f: np.ndarray | None = None
+    g: np.ndarray | None = None
+    matrix: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if (self.matrix is None) == (self.f is None or self.g is None):
+            raise ValueError("Rates needs either f and g (factorized) or matrix (dense)")
+        for name in ("f", "g", "matrix"):
+            arr = getattr(self, name)
+            if arr is not None and (not np.all(np.isfinite(arr)) or np.any(arr < 0)):
+                raise ValueError(f"rates {name} must be finite and non-negative")
+
+    @property
+    def factorized(self) -> bool:
+        return self.matrix is None
+
+    @property
+    def size(self) -> int:
+        return self.matrix.shape[0] if self.matrix is not None else self.f.shape[1]
+
+    @property
+    def rank(self) -> int | None:
+        return None if self.f is None else self.f.shape[0]
+
+    def dense(self) -> np.ndarray:
+        """The full ``(M, M)`` matrix ``W[a, b] = W_{b -> a}``."""
+        if self.matrix is not None:
+            return self.matrix
+        return np.ascontiguousarray(self.f.T @ self.g)
+
+    def __add__(self, other: Rates) -> Rates:
+        if self.size != other.size:
+            raise ValueError("cannot add rates over different numbers of modes")
+        if self.factorized and other.factorized:
+            return Rates(f=np.vstack([self.f, other.f]), g=np.vstack([self.g, other.g]))
+        return Rates(matrix=self.dense() + other.dense())
+
+    def scaled(self, c: float) -> Rates:
+        """Rates multiplied by ``c >= 0`` (terms with c = 0 are dropped from a factorization)."""
+        if self.factorized:
+            if c == 0:
+                return Rates(f=np.zeros((0, self.size)), g=np.zeros((0, self.size)))
+            return Rates(f=c * self.f, g=self.g)
+        return Rates(matrix=c * self.matrix)
+
+
+@dataclass(frozen=True)
+class Modes:
+    """Quasiparticle modes of a ring: ``energies[m, nu]`` and ``vectors[m, s, nu]`` = U_{s nu}(k_m)."""
+
+    momenta: np.ndarray
+    energies: np.ndarray
+    vectors: np.ndarray
+
+    @property
+    def flat_energies(self) -> np.ndarray:
+        return self.energies.reshape(-1)
+
+
+class FreeFermionRing(ABC):
+    r"""Base class: quadratic :math:`H_0` on a ring, thermal bath Eq. (8)/(18), a second bath.
+
+    The Lindblad equation is Eq. (1)-(3) of the rectification paper,
+    :math:`\mathcal L_1 = \epsilon(\gamma_{eq} \mathcal D^{eq} + \gamma_{neq} \mathcal D^{neq})`
+    with :math:`\gamma_{eq} = 1 - \gamma_{neq}`. Subclasses give the hopping matrix ``T``,
+    the on-site matrix ``E``, the orbital labels and the nonequilibrium rates.
+    """
+
+    orbitals: tuple[str, ...] = ("c",)
+
+    def __init__(self, L: int, J: float, beta: float, eps: float, gamma_neq: float) -> None:
+        self.L = _validate.integer("L", L, 2)
+        self.J = _validate.real("J", J, 0.0, open_lo=True)
+        self.beta = _validate.real("beta", beta, 0.0)
+        self.eps = _validate.real("eps", eps, 0.0, open_lo=True)
+        self.gamma_neq = _validate.real("gamma_neq", gamma_neq, 0.0, 1.0)
+
+    # -- description --------------------------------------------------------------------
+    @property
+    def gamma_eq(self) -> float:
+        """Relative weight of the thermal bath, :math:`\\gamma_{eq} = 1 - \\gamma_{neq}` (Eq. 2)."""
+        return 1.0 - self.gamma_neq
+
+    @property
+    @abstractmethod
+    def hopping(self) -> np.ndarray:
+        """Hopping matrix T of :math:`c^\\dagger_{j+1} T c_j` (orbital x orbital)."""
+
+    @property
+    def onsite(self) -> np.ndarray:
+        """On-site matrix E of :math:`c^\\dagger_j E c_j`."""
+        return np.zeros((len(self.orbitals),) * 2)
+
+    @abstractmethod
+    def params(self) -> dict:
+        """Constructor parameters, JSON-ready (complex numbers as [re, im])."""
+
+    @abstractmethod
+    def nonequilibrium_rates(self) -> Rates:
+        r"""Rates of :math:`\mathcal D^{neq}` without the prefactor :math:`\epsilon\gamma_{neq}`."""
+
+    def crossing_matrix(self, m: int) -> np.ndarray:
+        """Hermitian matrix whose eigenbasis fixes the bands where they are degenerate at k_m."""
+        return np.eye(len(self.orbitals))
+
+    # -- derived representations --------------------------------------------------------
+    @property
+    def n_bands(self) -> int:
+        return len(self.orbitals)
+
+    @property
+    def n_modes(self) -> int:
+        return self.L * self.n_bands
+
+    @cached_property
+    def momenta(self) -> np.ndarray:
+        """:math:`k_m = -\\pi + 2\\pi m / L`."""
+        return -np.pi + 2.0 * np.pi * np.arange(self.L) / self.L
+
+    def bloch_hamiltonian(self) -> np.ndarray:
+        """:math:`h(k_m) = e^{-ik} T + e^{ik} T^\\dagger + E`, shape ``(L, n, n)``."""
+        ph = np.exp(-1j * self.momenta)[:, None, None]
+        T = self.hopping
+        return ph * T + ph.conj() * T.conj().T + self.onsite
+
+    def velocity_matrices(self) -> dict[str, np.ndarray]:
+        r"""Orbital-resolved current matrices :math:`-i(e^{-ik}P_sT - e^{ik}T^\dagger P_s)`.
+
+        They sum to :math:`\partial_k h(k)`; shape ``(L, n, n)`` each.
+        """
+        ph = np.exp(-1j * self.momenta)[:, None, None]
+        T = self.hopping
+        out = {}
+        for s, name in enumerate(self.orbitals):
+            P = np.zeros_like(T, dtype=complex)
+            P[s, s] = 1.0
+            out[name] = -1j * (ph * (P @ T) - ph.conj() * (T.conj().T @ P))
+        return out
+
+    @cached_property
+    def modes(self) -> Modes:
+        """Eigenmodes of the Bloch matrix; degenerate bands fixed by :meth:`crossing_matrix`."""
+        h = self.bloch_hamiltonian()
+        w, U = np.linalg.eigh(h)
+        w, U = w[:, ::-1].copy(), U[:, :, ::-1].copy()
+        if self.n_bands > 1:
+            scale = 1.0 + np.abs(h).max()
+            for m in np.flatnonzero(np.ptp(w, axis=1) <= 1e-12 * scale):
+                G = self.crossing_matrix(m)
+                if np.allclose(G, np.diag(np.diag(G))):
+                    U[m] = np.eye(self.n_bands)
+                else:
+                    U[m] = np.linalg.eigh(G)[1][:, ::-1]
+                w[m] = np.real(np.diag(U[m].conj().T @ h[m] @ U[m]))
+        return Modes(self.momenta, w, U)
+
+    def thermal_rates(self) -> Rates:
+        r"""Eq. (8)/(18) without prefactor: :math:`W_{b\to a} = (J/L) e^{\beta(\epsilon_b - \epsilon_a)/2}`.
+
+        Rank one, :math:`f(a) = e^{-\beta(\epsilon_a-\bar\epsilon)/2}`,
+        :math:`g(b) = (J/L) e^{\beta(\epsilon_b-\bar\epsilon)/2}` (the shift cancels).
+        """
+        e = self.modes.flat_energies
+        e0 = 0.5 * (e.max() + e.min())
+        f = np.exp(-0.5 * self.beta * (e - e0))[None, :]
+        g = (self.J / self.L) * np.exp(0.5 * self.beta * (e - e0))[None, :]
+        return Rates(f=f, g=g)
+
+    def rates(self) -> Rates:
+        r"""All rates, :math:`\epsilon(\gamma_{eq} W^{eq} + \gamma_{neq} W^{neq})`."""
+        eq = self.thermal_rates().scaled(self.eps * self.gamma_eq)
+        neq = self.nonequilibrium_rates().scaled(self.eps * self.gamma_neq)
+        return eq + neq
+
+    def current_weights(self) -> dict[str, np.ndarray]:
+        r"""Per-orbital weights :math:`w^s_{k\nu}` with :math:`I_s = \sum_{k\nu} w^s_{k\nu} n_{k\nu}`.
+
+        :math:`w^s_{k\nu} = L^{-1}\,\mathrm{Re}[U^\dagger V_s U]_{\nu\nu}` with the matrices of
+        :meth:`velocity_matrices`; shape ``(L, n_bands)`` each.
+        """
+        U = self.modes.vectors
+        Ud = np.conj(np.swapaxes(U, 1, 2))
+        return {
+            s: np.real(np.einsum("mvi,mij,mjv->mv", Ud, V, U)) / self.L
+            for s, V in self.velocity_matrices().items()
+        }
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+
+def complex_param(z: complex) -> list[float]:
+    """A complex parameter as ``[re, im]`` for JSON."""
+    return [float(np.real(z)), float(np.imag(z))]

@@ -1,0 +1,133 @@
+"""One result type for every method: the numbers, the diagnostics and the inputs echoed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .provenance import provenance
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, (np.floating, float)):
+        return float(x) if np.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    return x
+
+
+@dataclass(frozen=True)
+class Result:
+    """Steady state or trajectory of one model computed by one method.
+
+    Attributes
+    ----------
+    method : str
+        "tgge" (later also "ed", "mpo").
+    kind : str
+        "steady_state" or "trajectory".
+    model : dict
+        The model's parameters (``model.params()``).
+    options : dict
+        The solver options used.
+    momenta : ndarray, shape (L,)
+        :math:`k_m = -\\pi + 2\\pi m/L`.
+    energies : ndarray, shape (L,) or (L, 2)
+        Mode energies (bands "+", "-" for two-band models).
+    occupations : ndarray
+        :math:`n_{k\\nu}`, shape like ``energies``, with a leading time axis for trajectories.
+    current : float or ndarray
+        Ring-averaged particle current, Eq. (13) / Eq. (23); per time for trajectories.
+    spin_currents : dict
+        Orbital-resolved currents, Eq. (24) (empty for one-orbital models).
+    times : ndarray or None
+        Output times of a trajectory.
+    diagnostics : dict
+        How far to trust the numbers: residual, iterations, wall time, particle-number drift,
+        degeneracy of the steady state.
+    """
+
+    method: str
+    kind: str
+    model: dict
+    options: dict
+    momenta: np.ndarray
+    energies: np.ndarray
+    occupations: np.ndarray
+    current: float | np.ndarray
+    spin_currents: dict = field(default_factory=dict)
+    times: np.ndarray | None = None
+    diagnostics: dict = field(default_factory=dict)
+
+    @property
+    def lambdas(self) -> np.ndarray:
+        """Lagrange parameters :math:`\\lambda = \\ln((1-n)/n)` (+-inf for empty/full modes)."""
+        n = np.asarray(self.occupations, dtype=float)
+        with np.errstate(divide="ignore"):
+            return np.log1p(-n) - np.log(n)
+
+    @property
+    def particle_number(self) -> float | np.ndarray:
+        """Total particle number :math:`\\sum_{k\\nu} n_{k\\nu}` (per time for trajectories)."""
+        axes = tuple(range(1 if self.times is not None else 0, np.ndim(self.occupations)))
+        return np.sum(self.occupations, axis=axes)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dictionary (non-finite numbers become null), with provenance."""
+        return _jsonable(
+            {
+                "method": self.method,
+                "kind": self.kind,
+                "model": self.model,
+                "options": self.options,
+                "momenta": self.momenta,
+                "energies": self.energies,
+                "occupations": self.occupations,
+                "lambdas": self.lambdas,
+                "current": self.current,
+                "spin_currents": self.spin_currents,
+                "times": self.times,
+                "diagnostics": self.diagnostics,
+                "provenance": provenance(),
+            }
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the result as JSON to ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=1))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Result:
+        """Read a result written by :meth:`save`."""
+        d = json.loads(Path(path).read_text())
+        arr = lambda x: None if x is None else np.asarray(x, dtype=float)  # noqa: E731
+        cur = d["current"]
+        return cls(
+            method=d["method"],
+            kind=d["kind"],
+            model=d["model"],
+            options=d["options"],
+            momenta=arr(d["momenta"]),
+            energies=arr(d["energies"]),
+            occupations=arr(d["occupations"]),
+            current=arr(cur) if isinstance(cur, list) else cur,
+            spin_currents={
+                k: (arr(v) if isinstance(v, list) else v) for k, v in d["spin_currents"].items()
+            },
+            times=arr(d["times"]),
+            diagnostics=d["diagnostics"],
+        )

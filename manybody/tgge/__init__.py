@@ -1,0 +1,31 @@
+"""tGGE rate equations for weakly open free-fermion rings (rectification paper, Eqs. 4-24).
+
+>>> from manybody.models import NonreciprocalChain
+>>> from manybody import tgge
+>>> r = tgge.steady_state(NonreciprocalChain(400, gamma_neq=0.5))
+>>> round(r.current, 6) != 0
+True
+"""
+
+from .kernels import RateEquation, rhs_dense, rhs_factorized, rhs_numpy
+from .solver import (
+    ConvergenceError,
+    DegenerateSteadyStateWarning,
+    evolve,
+    gibbs_occupations,
+    rate_components,
+    steady_state,
+)
+
+__all__ = [
+    "ConvergenceError",
+    "DegenerateSteadyStateWarning",
+    "RateEquation",
+    "evolve",
+    "gibbs_occupations",
+    "rate_components",
+    "rhs_dense",
+    "rhs_factorized",
+    "rhs_numpy",
+    "steady_state",
+]

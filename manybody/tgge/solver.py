@@ -1,0 +1,391 @@
+r"""tGGE rate equations: time evolution and nonequilibrium steady states.
+
+With :math:`n_a = 1/(1+e^{\lambda_a})` the tGGE equation (5) for the rectification models,
+Eqs. (10)-(12) and (20)-(22), is the Pauli-blocked Boltzmann equation
+
+.. math::
+   \dot n_a = \sum_b [W_{b\to a} n_b (1-n_a) - W_{a\to b} n_a (1-n_b)],
+
+whose rates the model supplies (:meth:`manybody.models.FreeFermionRing.rates`). It conserves
+:math:`N = \sum_a n_a`. The steady state at fixed N is found as a root; for factorized rates
+:math:`W_{b\to a} = \sum_r f_r(a) g_r(b)` every stationary state has the form
+:math:`n_a = \alpha_a / (\alpha_a + \beta_a)`, :math:`\alpha_a = \sum_r f_r(a) A_r`,
+:math:`\beta_a = \sum_r g_r(a) B_r`, with the 2R self-consistency conditions
+:math:`A_r = \sum_b g_r(b) n_b`, :math:`B_r = \sum_b f_r(b)(1-n_b)`. One of them is
+implied by the others (particle conservation) and is replaced by :math:`\sum_a n_a = N`.
+So the steady state of any L costs a 2R-dimensional root search with O(RM) per step.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+from scipy import optimize, sparse
+from scipy.integrate import solve_ivp
+from scipy.sparse.csgraph import connected_components
+from scipy.special import expit
+from tqdm.auto import tqdm
+
+from ..models.base import FreeFermionRing, Rates
+from ..models._validate import real
+from ..result import Result
+from .kernels import RateEquation
+
+
+class ConvergenceError(RuntimeError):
+    """The steady-state search did not reach the requested residual.
+
+    The message gives the residual reached; try a looser ``tol``, or check the model for a
+    degenerate (disconnected) rate graph.
+    """
+
+
+class DegenerateSteadyStateWarning(UserWarning):
+    """The rate graph splits into disconnected parts, so the steady state is not unique.
+
+    Each part keeps the particle number it has in the initial state; pass ``initial`` to
+    :func:`steady_state` to choose it.
+    """
+
+
+def gibbs_occupations(energies: np.ndarray, beta: float, particle_number: float):
+    r"""Fermi-Dirac occupations :math:`1/(1+e^{\beta(\epsilon-\mu)})` with :math:`\sum n = N`.
+
+    Returns ``(n, mu)``; :math:`\mu` is found by bracketing. At :math:`\beta = 0` the
+    occupations are uniform and ``mu`` is returned as nan.
+    """
+    e = np.asarray(energies, dtype=float)
+    M = e.size
+    if not 0 < particle_number < M:
+        raise ValueError(f"particle_number must lie in (0, {M}), got {particle_number}")
+    if beta == 0:
+        return np.full(e.shape, particle_number / M), float("nan")
+
+    def excess(mu):
+        return expit(-beta * (e - mu)).sum() - particle_number
+
+    width = (e.max() - e.min()) + 50.0 / beta
+    mu = optimize.brentq(excess, e.min() - width, e.max() + width, xtol=1e-15, rtol=1e-15)
+    return expit(-beta * (e - mu)), mu
+
+
+# -- rate-graph structure -------------------------------------------------------------------
+def rate_components(rates: Rates) -> np.ndarray:
+    """Label the connected components of the undirected graph of nonzero rates.
+
+    Rates below 1e-13 of the largest are treated as zero. Modes in different components never
+    exchange particles, so each component conserves its own particle number.
+    """
+    M = rates.size
+    if rates.factorized:
+        f, g = rates.f, rates.g
+        live = (f.max(axis=1) > 0) & (g.max(axis=1) > 0)
+        f, g = f[live], g[live]
+        tol = 1e-13 * max(f.max(initial=0) * g.max(initial=0), 1e-300)
+        fmask = f * g.max(axis=1, keepdims=True) > tol
+        gmask = g * f.max(axis=1, keepdims=True) > tol
+        r_idx, a_idx = np.nonzero(fmask | gmask)
+        graph = sparse.coo_matrix(
+            (np.ones(r_idx.size), (a_idx, M + r_idx)), shape=(M + len(f),) * 2
+        )
+        _, labels = connected_components(graph, directed=False)
+        labels = labels[:M]
+    else:
+        W = rates.dense()
+        graph = sparse.csr_matrix(W + W.T > 1e-13 * W.max(initial=0))
+        _, labels = connected_components(graph, directed=False)
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _rate_scale(rates: Rates, n: np.ndarray) -> np.ndarray:
+    """Gain plus loss rate of every mode, the scale against which residuals are measured."""
+    if rates.factorized:
+        gain = (1 - n) * (rates.f.T @ (rates.g @ n))
+        loss = n * (rates.g.T @ (rates.f @ (1 - n)))
+    else:
+        W = rates.dense()
+        gain, loss = (1 - n) * (W @ n), n * (W.T @ (1 - n))
+    return gain + loss
+
+
+# -- steady state on one connected component -----------------------------------------------
+def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.ndarray):
+    """Solve the 2R self-consistency of the module docstring from the guess ``n0``.
+
+    Returns ``(n, iterations)``.
+    """
+    keep = (f.max(axis=1) > 0) & (g.max(axis=1) > 0)
+    f, g = f[keep], g[keep]
+    R = f.shape[0]
+    x0 = np.log(np.concatenate([g @ n0, f @ (1 - n0)]))
+
+    def occupations(x):
+        A, B = np.exp(x[:R]), np.exp(x[R:])
+        a, b = A @ f, B @ g
+        return a / (a + b), a, b, A, B
+
+    def fun(x):
+        n, a, b, A, B = occupations(x)
+        At, Bt = g @ n, f @ (1 - n)
+        F = np.concatenate([np.log(At) - x[:R], np.log(Bt) - x[R:]])
+        w = 1.0 / (a + b) ** 2
+        D = np.vstack([A[:, None] * f * (b * w), -B[:, None] * g * (a * w)])  # dn/dx, (2R, m)
+        jac = np.vstack([(g @ D.T) / At[:, None], -(f @ D.T) / Bt[:, None]]) - np.eye(2 * R)
+        F[-1] = np.log(n.sum() / N)
+        jac[-1] = D.sum(axis=1) / n.sum()
+        return F, jac
+
+    sol = optimize.root(fun, x0, jac=True, method="hybr", options={"xtol": tol * 1e-3})
+    return occupations(sol.x)[0], int(sol.nfev)
+
+
+def _dense_root(W: np.ndarray, n_start: np.ndarray, N: float, tol: float):
+    """Newton polish of a dense-rate steady state from a nearby start; returns (n, iterations)."""
+    WT = W.T
+
+    def fun(n):
+        a, b = W @ n, WT @ (1 - n)
+        F = (1 - n) * a - n * b
+        jac = np.diag(-a - b) + (1 - n)[:, None] * W + n[:, None] * WT
+        F[-1] = n.sum() - N
+        jac[-1] = 1.0
+        return F, jac
+
+    sol = optimize.root(fun, n_start, jac=True, method="hybr", options={"xtol": tol * 1e-3})
+    return sol.x, int(sol.nfev)
+
+
+def _relax(rhs: RateEquation, rates: Rates, n0: np.ndarray, tol: float, max_chunks: int = 60):
+    """Integrate the rate equation until the relative residual is below ``tol``."""
+    scale = _rate_scale(rates, n0).max()
+    chunk = 20.0 / max(scale, 1e-300)
+    n = n0
+    for _ in range(max_chunks):
+        sol = solve_ivp(lambda t, y: rhs(y), (0.0, chunk), n, method="LSODA", rtol=1e-10,
+                        atol=1e-13)
+        n = np.clip(sol.y[:, -1], 0.0, 1.0)
+        if np.abs(rhs(n)).max() <= tol * _rate_scale(rates, n).max():
+            break
+        chunk *= 1.5
+    return n
+
+
+def _initial_occupations(model: FreeFermionRing, initial, filling: float | None) -> np.ndarray:
+    M = model.n_modes
+    if isinstance(initial, str):
+        f = 0.5 if filling is None else real("filling", filling, 0.0, 1.0)
+        if initial == "infinite_temperature":
+            return np.full(M, f)
+        if initial == "gibbs":
+            if f in (0.0, 1.0):
+                return np.full(M, f)
+            return gibbs_occupations(model.modes.flat_energies, model.beta, f * M)[0]
+        raise ValueError(
+            f"initial must be 'infinite_temperature', 'gibbs' or an array, got {initial!r}"
+        )
+    if filling is not None:
+        raise ValueError("give either filling or an initial array (which sets the filling)")
+    n = np.asarray(initial, dtype=float).reshape(-1)
+    if n.size != M or np.any(n < 0) or np.any(n > 1) or not np.all(np.isfinite(n)):
+        raise ValueError(f"initial occupations must be {M} numbers in [0, 1] (shape of modes)")
+    return n
+
+
+def _observables(model: FreeFermionRing, n: np.ndarray) -> dict:
+    """Occupations reshaped to (..., L[, bands]) and the currents of Eq. (13)/(23)-(24)."""
+    shape = n.shape[:-1] + ((model.L,) if model.n_bands == 1 else (model.L, model.n_bands))
+    parts = {s: n @ w.reshape(-1) for s, w in model.current_weights().items()}
+    total = sum(parts.values())
+    spin = parts if model.n_bands > 1 else {}
+    energies = model.modes.energies
+    return {
+        "occupations": n.reshape(shape),
+        "energies": energies[:, 0] if model.n_bands == 1 else energies,
+        "current": total,
+        "spin_currents": spin,
+    }
+
+
+# -- public API ------------------------------------------------------------------------------
+def steady_state(
+    model: FreeFermionRing,
+    filling: float | None = None,
+    *,
+    initial: str | np.ndarray = "infinite_temperature",
+    kernel: str = "auto",
+    tol: float = 1e-10,
+) -> Result:
+    r"""Nonequilibrium steady state of the tGGE rate equation at fixed particle number.
+
+    Parameters
+    ----------
+    model : FreeFermionRing
+        E.g. :class:`~manybody.models.NonreciprocalChain`.
+    filling : float, optional
+        :math:`N / M` in [0, 1] (M = number of modes; default 0.5, half filling).
+    initial : "infinite_temperature", "gibbs" or array
+        The state the steady state is reached from. It matters only when the rate graph is
+        disconnected (a degenerate steady state, e.g. pure dephasing with modes it cannot
+        reach): each component keeps its initial particle number, as under the dynamics.
+    kernel : {"auto", "factorized", "dense"}
+        Right-hand-side kernel used for the residual (and relaxation where needed).
+    tol : float
+        Required relative residual :math:`\max_a|\dot n_a| / \max_a(\text{gain}_a+\text{loss}_a)`.
+
+    Returns
+    -------
+    Result
+        ``occupations``, ``lambdas``, ``current`` (Eq. 13 / 23), ``spin_currents`` (Eq. 24),
+        ``diagnostics`` with ``residual`` (relative), ``residual_abs``, ``iterations``,
+        ``wall_time``, ``degenerate`` and ``n_components``.
+
+    Raises
+    ------
+    ConvergenceError
+        If neither the root search nor relaxation followed by a polish reaches ``tol``.
+    """
+    t0 = time.perf_counter()
+    tol = real("tol", tol, 0.0, 1e-2, open_lo=True)
+    n_init = _initial_occupations(model, initial, filling)
+    rates = model.rates()
+    rhs = RateEquation(rates, kernel)
+    labels = rate_components(rates)
+    n_comp = int(labels.max()) + 1
+    iterations = 0
+
+    def solve_components(start):
+        """Root search per component (isolated or empty/full components are stationary)."""
+        nonlocal iterations
+        out = start.copy()
+        for c in range(n_comp):
+            idx = np.flatnonzero(labels == c)
+            N_c = n_init[idx].sum()
+            if idx.size == 1 or N_c <= 0 or N_c >= idx.size:
+                continue
+            if rates.factorized:
+                guess = np.full(idx.size, N_c / idx.size) if start is n_init else start[idx]
+                out[idx], it = _factorized_root(rates.f[:, idx], rates.g[:, idx], N_c, tol, guess)
+            else:
+                W = rates.dense()[np.ix_(idx, idx)]
+                out[idx], it = _dense_root(W, start[idx], N_c, tol)
+            iterations += it
+        return out
+
+    degenerate = n_comp > 1
+    if degenerate:
+        warnings.warn(
+            f"the rate graph of {type(model).__name__} has {n_comp} disconnected components "
+            "(modes that no process connects); the steady state is not unique and each "
+            "component keeps the particle number of the initial state",
+            DegenerateSteadyStateWarning,
+            stacklevel=2,
+        )
+
+    def residual(n):
+        return np.abs(rhs(n)).max() / max(_rate_scale(rates, n).max(), 1e-300)
+
+    n = solve_components(n_init) if rates.factorized else n_init
+    if not rates.factorized or not residual(n) <= tol:
+        # dense rates, or a failed root search: relax in time, then polish per component
+        n = solve_components(_relax(rhs, rates, n_init, max(tol, 1e-7)))
+    res = residual(n)
+    if not np.all(np.isfinite(n)) or not res <= tol:
+        raise ConvergenceError(
+            f"tGGE steady state not converged: relative residual {res:.3e} > tol={tol:.1e}"
+        )
+    n = np.clip(n, 0.0, 1.0)
+    obs = _observables(model, n)
+    return Result(
+        method="tgge",
+        kind="steady_state",
+        model=model.params(),
+        options={"filling": float(n_init.mean()), "kernel": rhs.kernel, "tol": tol,
+                 "initial": initial if isinstance(initial, str) else "array"},
+        momenta=model.momenta,
+        energies=obs["energies"],
+        occupations=obs["occupations"],
+        current=float(obs["current"]),
+        spin_currents={k: float(v) for k, v in obs["spin_currents"].items()},
+        diagnostics={
+            "residual": float(res),
+            "residual_abs": float(np.abs(rhs(n)).max()),
+            "iterations": iterations,
+            "wall_time": time.perf_counter() - t0,
+            "degenerate": degenerate,
+            "n_components": n_comp,
+            "particle_number": float(n.sum()),
+        },
+    )
+
+
+def evolve(
+    model: FreeFermionRing,
+    times: np.ndarray,
+    initial: str | np.ndarray = "infinite_temperature",
+    *,
+    filling: float | None = None,
+    kernel: str = "auto",
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+    progress: bool = False,
+) -> Result:
+    r"""Integrate the tGGE rate equation, returning :math:`n_a(t)`, :math:`\lambda_a(t)`, I(t).
+
+    Parameters
+    ----------
+    model : FreeFermionRing
+        The model; its rates fix the dynamics.
+    times : array
+        Increasing output times (units of 1/J), starting at the initial time.
+    initial : "infinite_temperature", "gibbs" or array
+        Initial occupations: uniform at ``filling`` (infinite temperature), the Gibbs state of
+        the model's beta at ``filling``, or an array of the modes' shape.
+    filling : float, optional
+        Filling for the named initial states (default 0.5).
+    kernel : {"auto", "factorized", "dense"}
+        Right-hand-side kernel.
+    rtol, atol : float
+        Tolerances of the 8th-order Dormand-Prince integrator.
+    progress : bool
+        Show a progress bar over the output times.
+    """
+    t0 = time.perf_counter()
+    times = np.asarray(times, dtype=float)
+    if times.ndim != 1 or times.size < 2 or np.any(np.diff(times) <= 0):
+        raise ValueError("times must be a 1-d increasing array with at least two entries")
+    n0 = _initial_occupations(model, initial, filling)
+    rhs = RateEquation(model.rates(), kernel)
+    traj = np.empty((times.size, n0.size))
+    traj[0] = n0
+    nfev = 0
+    for i in tqdm(range(1, times.size), disable=not progress, desc="tGGE evolve"):
+        sol = solve_ivp(lambda t, y: rhs(y), (times[i - 1], times[i]), traj[i - 1],
+                        method="DOP853", rtol=rtol, atol=atol)
+        if not sol.success:
+            raise ConvergenceError(f"integration failed at t={times[i - 1]}: {sol.message}")
+        traj[i] = sol.y[:, -1]
+        nfev += sol.nfev
+    if not np.all(np.isfinite(traj)):
+        raise ConvergenceError("the trajectory contains non-finite occupations")
+    drift = float(np.abs(traj.sum(axis=1) - n0.sum()).max())
+    if drift > 1e-6 * max(n0.sum(), 1.0):
+        warnings.warn(f"particle number drifted by {drift:.2e}; tighten rtol/atol",
+                      RuntimeWarning, stacklevel=2)
+    obs = _observables(model, traj)
+    return Result(
+        method="tgge",
+        kind="trajectory",
+        model=model.params(),
+        options={"initial": initial if isinstance(initial, str) else "array",
+                 "filling": float(n0.mean()), "kernel": rhs.kernel, "rtol": rtol, "atol": atol},
+        momenta=model.momenta,
+        energies=obs["energies"],
+        occupations=obs["occupations"],
+        current=obs["current"],
+        spin_currents=obs["spin_currents"],
+        times=times,
+        diagnostics={"particle_number_drift": drift, "nfev": nfev,
+                     "wall_time": time.perf_counter() - t0},
+    )
