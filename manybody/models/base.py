@@ -4,7 +4,10 @@ Conventions (used by every method in the package)
 -------------------------------------------------
 * Sites :math:`j = 0, \dots, L-1` on a periodic ring; orbitals (spin) :math:`s`.
 * Fourier convention :math:`c_{j s} = L^{-1/2} \sum_k e^{ikj} c_{k s}` with momenta
-  :math:`k_m = -\pi + 2\pi m / L`, :math:`m = 0, \dots, L-1` (any L, odd included).
+  :math:`k_m = -\pi + 2\pi m / L`, :math:`m = 0, \dots, L-1`, the paper's grid, for any L.
+  Since :math:`e^{ik_mL} = (-1)^L`, for odd L this is the grid of the ring closed with
+  :math:`c_{L} = -c_0` (flux :math:`\pi`); for even L the ring is periodic. See
+  :attr:`FreeFermionRing.boundary_sign`.
 * :math:`H_0 = \sum_j [c^\dagger_{j+1} T c_j + \mathrm{h.c.}] + \sum_j c^\dagger_j E c_j`,
   so the Bloch matrix is :math:`h(k) = e^{-ik} T + e^{ik} T^\dagger + E` and
   :math:`h(k) U(k) = U(k)\,\mathrm{diag}(\epsilon_{k\nu})`, with quasiparticles
@@ -90,7 +93,7 @@ class Rates:
 
 @dataclass(frozen=True)
 class Modes:
-    """Quasiparticle modes of a ring: ``energies[m, nu]`` and ``vectors[m, s, nu]`` = U_{s nu}(k_m)."""
+    """Quasiparticle modes: ``energies[m, nu]``, ``vectors[m, s, nu]`` = U_{s nu}(k_m)."""
 
     momenta: np.ndarray
     energies: np.ndarray
@@ -156,6 +159,11 @@ class FreeFermionRing(ABC):
     def n_modes(self) -> int:
         return self.L * self.n_bands
 
+    @property
+    def boundary_sign(self) -> int:
+        """:math:`c_{j+L} = (-1)^L c_j`: +1 (periodic) for even L, -1 (flux pi) for odd L."""
+        return -1 if self.L % 2 else 1
+
     @cached_property
     def momenta(self) -> np.ndarray:
         """:math:`k_m = -\\pi + 2\\pi m / L`."""
@@ -199,9 +207,10 @@ class FreeFermionRing(ABC):
         return Modes(self.momenta, w, U)
 
     def thermal_rates(self) -> Rates:
-        r"""Eq. (8)/(18) without prefactor: :math:`W_{b\to a} = (J/L) e^{\beta(\epsilon_b - \epsilon_a)/2}`.
+        r"""Eq. (8)/(18) without prefactor.
 
-        Rank one, :math:`f(a) = e^{-\beta(\epsilon_a-\bar\epsilon)/2}`,
+        :math:`W_{b\to a} = (J/L) e^{\beta(\epsilon_b - \epsilon_a)/2}`, rank one,
+        :math:`f(a) = e^{-\beta(\epsilon_a-\bar\epsilon)/2}`,
         :math:`g(b) = (J/L) e^{\beta(\epsilon_b-\bar\epsilon)/2}` (the shift cancels).
         """
         e = self.modes.flat_energies
@@ -217,7 +226,7 @@ class FreeFermionRing(ABC):
         return eq + neq
 
     def current_weights(self) -> dict[str, np.ndarray]:
-        r"""Per-orbital weights :math:`w^s_{k\nu}` with :math:`I_s = \sum_{k\nu} w^s_{k\nu} n_{k\nu}`.
+        r"""Per-orbital current weights, :math:`I_s = \sum_{k\nu} w^s_{k\nu} n_{k\nu}`.
 
         :math:`w^s_{k\nu} = L^{-1}\,\mathrm{Re}[U^\dagger V_s U]_{\nu\nu}` with the matrices of
         :meth:`velocity_matrices`; shape ``(L, n_bands)`` each.

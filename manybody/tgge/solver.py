@@ -28,8 +28,8 @@ from scipy.sparse.csgraph import connected_components
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from ..models.base import FreeFermionRing, Rates
 from ..models._validate import real
+from ..models.base import FreeFermionRing, Rates
 from ..result import Result
 from .kernels import RateEquation
 
@@ -114,31 +114,53 @@ def _rate_scale(rates: Rates, n: np.ndarray) -> np.ndarray:
 def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.ndarray):
     """Solve the 2R self-consistency of the module docstring from the guess ``n0``.
 
-    Returns ``(n, iterations)``.
+    Damped Newton in the logarithms x = (ln A, ln B), steps capped at 1 (a factor e) and
+    backtracked until |F| decreases. Returns ``(n, iterations)``.
     """
     keep = (f.max(axis=1) > 0) & (g.max(axis=1) > 0)
     f, g = f[keep], g[keep]
     R = f.shape[0]
-    x0 = np.log(np.concatenate([g @ n0, f @ (1 - n0)]))
 
     def occupations(x):
-        A, B = np.exp(x[:R]), np.exp(x[R:])
+        # n depends on the ratios of A and B only: shift the exponents to avoid overflow
+        y = x - x.max()
+        A, B = np.exp(y[:R]), np.exp(y[R:])
         a, b = A @ f, B @ g
         return a / (a + b), a, b, A, B
 
     def fun(x):
-        n, a, b, A, B = occupations(x)
-        At, Bt = g @ n, f @ (1 - n)
-        F = np.concatenate([np.log(At) - x[:R], np.log(Bt) - x[R:]])
-        w = 1.0 / (a + b) ** 2
-        D = np.vstack([A[:, None] * f * (b * w), -B[:, None] * g * (a * w)])  # dn/dx, (2R, m)
-        jac = np.vstack([(g @ D.T) / At[:, None], -(f @ D.T) / Bt[:, None]]) - np.eye(2 * R)
-        F[-1] = np.log(n.sum() / N)
-        jac[-1] = D.sum(axis=1) / n.sum()
-        return F, jac
+        with np.errstate(all="ignore"):
+            n, a, b, A, B = occupations(x)
+            At, Bt = g @ n, f @ (1 - n)
+            F = np.concatenate([np.log(At) - x[:R], np.log(Bt) - x[R:]])
+            F[-1] = np.log(n.sum() / N)
+            w = 1.0 / (a + b) ** 2
+            D = np.vstack([A[:, None] * f * (b * w), -B[:, None] * g * (a * w)])  # dn/dx
+            jac = np.vstack([(g @ D.T) / At[:, None], -(f @ D.T) / Bt[:, None]]) - np.eye(2 * R)
+            jac[-1] = D.sum(axis=1) / n.sum()
+        ok = np.all(np.isfinite(F)) and np.all(np.isfinite(jac))
+        return (F, jac) if ok else (np.full(2 * R, np.inf), jac)
 
-    sol = optimize.root(fun, x0, jac=True, method="hybr", options={"xtol": tol * 1e-3})
-    return occupations(sol.x)[0], int(sol.nfev)
+    x = np.log(np.concatenate([g @ n0, f @ (1 - n0)]))
+    F, jac = fun(x)
+    iterations = 0
+    while iterations < 200:
+        iterations += 1
+        norm = np.abs(F).max()
+        if norm <= 1e-3 * tol:
+            break
+        dx = np.linalg.lstsq(jac, -F, rcond=None)[0]
+        dx /= max(1.0, np.abs(dx).max())
+        t = 1.0
+        while t > 1e-8:
+            F_new, jac_new = fun(x + t * dx)
+            if np.abs(F_new).max() < norm:
+                break
+            t /= 2
+        else:
+            break  # no descent: the caller's residual check decides
+        x, F, jac = x + t * dx, F_new, jac_new
+    return occupations(x)[0], iterations
 
 
 def _dense_root(W: np.ndarray, n_start: np.ndarray, N: float, tol: float):

@@ -1,0 +1,152 @@
+"""Command line: ``manybody tgge steady|evolve ...`` and ``manybody figure NAME --out DIR``.
+
+A thin shell over :mod:`manybody.tgge` and :mod:`manybody.experiments`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+
+import numpy as np
+
+MODEL_OPTIONS = {
+    # flag: (model keyword, type, help with the paper's symbol)
+    "--J": ("J", float, "hopping J > 0, the unit of energy (Eq. 7/17); default 1"),
+    "--beta": ("beta", float, "inverse temperature beta >= 0 of the thermal bath (Eq. 8); "
+               "default 2"),
+    "--eps": ("eps", float, "system-bath coupling epsilon > 0 (Eq. 2); default 0.05"),
+    "--delta": ("delta", complex, "nonreciprocal: delta of Eq. (15), e.g. 1+1j; default 1+1j"),
+    "--delta-prime": ("delta_prime", complex, "nonreciprocal: delta' of Eq. (15); default 1+0.5j"),
+    "--alpha-y": ("alpha_y", float, "rashba-zeeman: Rashba hopping alpha_y (Eq. 17); default 1.1"),
+    "--alpha-z": ("alpha_z", float, "rashba-zeeman: Rashba hopping alpha_z (Eq. 17); default 0.9"),
+    "--h": ("h", float, "rashba-zeeman: Zeeman splitting h (Eq. 17); default 1"),
+    "--gamma-up": ("gamma_up", float, "rashba-zeeman: gamma_up of Eq. (19); default 1"),
+    "--gamma-down": ("gamma_down", float, "rashba-zeeman: gamma_down of Eq. (19), "
+                     "gamma_up + gamma_down = 1; default 0"),
+    "--crossing": ("crossing", str, "rashba-zeeman: basis at band crossings, 'dissipator' "
+                   "(default) or 'velocity'"),
+}
+ONLY_FOR = {
+    "nonreciprocal": {"delta", "delta_prime"},
+    "rashba-zeeman": {"alpha_y", "alpha_z", "h", "gamma_up", "gamma_down", "crossing"},
+}
+
+
+def _model_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, choices=("nonreciprocal", "rashba-zeeman"),
+                   help="nonreciprocal: Sec. IV A, Eqs. (7), (8), (15); rashba-zeeman: "
+                        "Sec. IV B, Eqs. (17)-(19)")
+    p.add_argument("--L", type=int, required=True, help="number of sites L >= 2 of the ring")
+    p.add_argument("--gamma-neq", type=float, required=True,
+                   help="gamma_neq in [0, 1] (Eq. 2); gamma_eq = 1 - gamma_neq")
+    for flag, (dest, typ, text) in MODEL_OPTIONS.items():
+        p.add_argument(flag, dest=dest, type=typ, default=None, help=text)
+    p.add_argument("--filling", type=float, default=0.5,
+                   help="N / (number of modes), in [0, 1]; default 0.5")
+
+
+def build_model(args: argparse.Namespace):
+    """The model the arguments describe; options of the other model are an error."""
+    from .models import NonreciprocalChain, RashbaZeemanChain
+
+    given = {dest: getattr(args, dest) for dest, *_ in MODEL_OPTIONS.values()
+             if getattr(args, dest) is not None}
+    other = "rashba-zeeman" if args.model == "nonreciprocal" else "nonreciprocal"
+    wrong = sorted(set(given) & ONLY_FOR[other])
+    if wrong:
+        raise ValueError(f"options {wrong} belong to --model {other}, not {args.model}")
+    cls = NonreciprocalChain if args.model == "nonreciprocal" else RashbaZeemanChain
+    return cls(args.L, gamma_neq=args.gamma_neq, **given)
+
+
+def _summary(result) -> str:
+    lines = [f"{result.model['model']} ring, L={result.model['L']}, "
+             f"gamma_neq={result.model['gamma_neq']}",
+             f"  current I           = {result.current:+.12e}"]
+    lines += [f"  current I_{s:<12s} = {v:+.12e}" for s, v in result.spin_currents.items()]
+    d = result.diagnostics
+    lines += [f"  residual (relative) = {d['residual']:.2e}",
+              f"  iterations          = {d['iterations']}",
+              f"  degenerate          = {d['degenerate']} ({d['n_components']} components)",
+              f"  wall time           = {d['wall_time']:.3f} s"]
+    return "\n".join(lines)
+
+
+def _tgge(args: argparse.Namespace) -> int:
+    from . import tgge
+
+    model = build_model(args)
+    if args.action == "steady":
+        result = tgge.steady_state(model, filling=args.filling)
+    else:
+        times = np.linspace(0.0, args.t_max, args.n_times)
+        result = tgge.evolve(model, times, filling=args.filling, progress=not args.json)
+    if args.out:
+        result.save(args.out)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    elif args.action == "steady":
+        print(_summary(result))
+    else:
+        print(f"evolved to t={times[-1]}: current I(t_end) = {result.current[-1]:+.12e}, "
+              f"particle-number drift {result.diagnostics['particle_number_drift']:.1e}")
+    return 0
+
+
+def _figure(args: argparse.Namespace) -> int:
+    from .experiments import FIGURES
+
+    if args.list or args.name is None:
+        for name, fn in FIGURES.items():
+            print(f"{name:12s} {fn.__doc__.splitlines()[0]}")
+        return 0
+    if args.name not in FIGURES:
+        raise ValueError(f"unknown figure {args.name!r}; choose from {sorted(FIGURES)}")
+    kwargs = {} if args.L is None else {"L": args.L}
+    paths = FIGURES[args.name](args.out, **kwargs)
+    print(f"wrote {paths['png']} and {paths['json']}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="manybody",
+        description="Open many-body systems with bath-driven currents (tGGE rate equations).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    tg = sub.add_parser("tgge", help="tGGE rate equations of the rectification paper")
+    tsub = tg.add_subparsers(dest="action", required=True)
+    steady = tsub.add_parser("steady", help="nonequilibrium steady state at fixed filling")
+    evolve = tsub.add_parser("evolve", help="time evolution from infinite temperature")
+    for p in (steady, evolve):
+        _model_arguments(p)
+        p.add_argument("--json", action="store_true", help="print the full result as JSON")
+        p.add_argument("--out", default=None, help="also save the result as JSON to this file")
+    evolve.add_argument("--t-max", type=float, default=200.0, help="final time t J")
+    evolve.add_argument("--n-times", type=int, default=201, help="number of output times")
+
+    fig = sub.add_parser("figure", help="reproduce a paper figure (PNG + JSON)")
+    fig.add_argument("name", nargs="?", help="figure name; see --list")
+    fig.add_argument("--out", default="out", help="output folder (default ./out)")
+    fig.add_argument("--L", type=int, default=None, help="ring size (default: the figure's)")
+    fig.add_argument("--list", action="store_true", help="list the reproducible figures")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    handler = _tgge if args.command == "tgge" else _figure
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            return handler(args)
+    except ValueError as err:
+        print(f"manybody: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The tGGE benchmark script runs at quick sizes and writes its outputs (no timing checks)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "tgge_benchmarks.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    """The benchmark script imported as a module (``benchmarks/`` is not a package)."""
+    spec = importlib.util.spec_from_file_location("tgge_benchmarks", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture(scope="module")
+def quick_run(bench, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    return bench.run(quick=True, out=out), out
+
+
+def test_quick_run_writes_json_and_png(bench, quick_run):
+    results, out = quick_run
+    data = json.loads((out / "tgge_benchmarks.json").read_text())
+    assert data["parameters"]["quick"] is True
+    assert [r["M"] for r in data["rhs"]] == list(bench.QUICK["M"])
+    assert {r["model"] for r in data["ness"]} == set(bench.MODELS)
+    for key in ("cpu_count", "numpy", "numba"):
+        assert key in data["machine"]
+    assert "git_commit" in data["provenance"]
+    for r in data["rhs"]:
+        assert set(r["seconds"]) == {"dense", "factorized", "numpy"}
+        assert all(t > 0 for t in r["seconds"].values())
+    for r in data["ness"]:
+        assert not r["skipped"] and r["residual"] <= 1e-10 and np.isfinite(r["current"])
+    png = (out / "tgge_benchmarks.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    text = bench.format_tables(results)
+    assert "RHS time per call" in text and "NESS wall time" in text
+
+
+def test_kernels_agree(bench, quick_run):
+    results, _ = quick_run
+    assert all(r["rel_disagreement"] < bench.AGREEMENT_TOL for r in results["rhs"])
+    assert bench.kernel_disagreement(bench.rhs_inputs(300)) < bench.AGREEMENT_TOL
+
+
+def test_disagreement_fails_loudly(bench):
+    inp = bench.rhs_inputs(64)
+    inp["f"] = inp["f"] * (1 + 1e-6)
+    with pytest.raises(AssertionError, match="disagree"):
+        bench.kernel_disagreement(inp)
+
+
+def test_cli_quick(bench, tmp_path, capsys):
+    assert bench.main(["--quick", "--out", str(tmp_path)]) == 0
+    assert "Targets" in capsys.readouterr().out
+    assert (tmp_path / "tgge_benchmarks.json").is_file()
+    assert (tmp_path / "tgge_benchmarks.png").is_file()
