@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from manybody import Result, tgge
 from manybody.models import NonreciprocalChain, RashbaZeemanChain
@@ -269,3 +271,39 @@ def test_bad_solver_input_is_rejected():
         tgge.steady_state(m, tol=0.0)
     with pytest.raises(ValueError, match="particle_number"):
         tgge.gibbs_occupations(np.zeros(4), 1.0, 5.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    gamma_neq=st.floats(0.0, 1.0),
+    beta=st.floats(0.0, 8.0),
+    d=st.complex_numbers(max_magnitude=3.0),
+    dp=st.complex_numbers(max_magnitude=3.0),
+    filling=st.floats(0.05, 0.95),
+)
+def test_steady_state_is_stationary_for_random_parameters(gamma_neq, beta, d, dp, filling):
+    m = NonreciprocalChain(31, gamma_neq=gamma_neq, beta=beta, delta=d, delta_prime=dp)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tgge.DegenerateSteadyStateWarning)
+        r = tgge.steady_state(m, filling=filling)
+    assert r.diagnostics["residual"] <= 1e-10
+    assert r.particle_number == pytest.approx(filling * 31, abs=1e-9)
+    assert np.all((r.occupations >= 0) & (r.occupations <= 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    gamma_neq=st.floats(0.0, 0.999),
+    alpha_y=st.floats(-2.0, 2.0),
+    alpha_z=st.floats(-2.0, 2.0),
+    h=st.floats(-2.0, 2.0),
+    gamma_up=st.floats(0.0, 1.0),
+)
+def test_rashba_steady_state_for_random_parameters(gamma_neq, alpha_y, alpha_z, h, gamma_up):
+    m = RashbaZeemanChain(24, gamma_neq=gamma_neq, alpha_y=alpha_y, alpha_z=alpha_z, h=h,
+                          gamma_up=gamma_up, gamma_down=1 - gamma_up)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tgge.DegenerateSteadyStateWarning)
+        r = tgge.steady_state(m)
+    assert r.diagnostics["residual"] <= 1e-10
+    assert sum(r.spin_currents.values()) == pytest.approx(r.current, abs=1e-14)

@@ -243,6 +243,18 @@ class FreeFermionRing(ABC):
         return f"{type(self).__name__}({args})"
 
 
+def drop_roundoff(w: np.ndarray) -> np.ndarray:
+    r"""Set entries below 1e-24 of the largest to exactly zero.
+
+    Squared amplitudes that vanish analytically (a spin-down band at sin k = 0, a zero of
+    :math:`|1+\delta e^{-iq}|^2`) come out of floating point as ~1e-32; exact zeros let the
+    solvers see which modes a process cannot reach.
+    """
+    w = np.array(w, dtype=float)
+    w[w < 1e-24 * w.max(initial=0.0)] = 0.0
+    return w
+
+
 def complex_param(z: complex) -> list[float]:
     """A complex parameter as ``[re, im]`` for JSON."""
     return [float(np.real(z)), float(np.imag(z))]

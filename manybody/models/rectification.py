@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _validate
-from .base import FreeFermionRing, Rates, complex_param
+from .base import FreeFermionRing, Rates, complex_param, drop_roundoff
 
 DeltaFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -105,14 +105,14 @@ class NonreciprocalChain(FreeFermionRing):
         k = self.momenta
         pref = self.J / self.L
         if self.Delta is None:
-            f = np.abs(1.0 + self.delta * np.exp(-1j * k)) ** 2
-            g = pref * np.abs(1.0 - self.delta_prime * np.exp(1j * k)) ** 2
+            f = drop_roundoff(np.abs(1.0 + self.delta * np.exp(-1j * k)) ** 2)
+            g = pref * drop_roundoff(np.abs(1.0 - self.delta_prime * np.exp(1j * k)) ** 2)
             return Rates(f=f[None, :], g=g[None, :])
         q_to, k_from = np.meshgrid(k, k, indexing="ij")
         amp = np.asarray(self.Delta(k_from, wrap_momentum(k_from - q_to)), dtype=complex)
         if amp.shape != (self.L, self.L) or not np.all(np.isfinite(amp)):
             raise ValueError("Delta(k, p) must return finite values of the shape of its inputs")
-        return Rates(matrix=pref * np.abs(amp) ** 2)
+        return Rates(matrix=pref * drop_roundoff(np.abs(amp) ** 2))
 
 
 class RashbaZeemanChain(FreeFermionRing):
@@ -217,7 +217,7 @@ class RashbaZeemanChain(FreeFermionRing):
         return sum(V[m] for V in self.velocity_matrices().values())
 
     def nonequilibrium_rates(self) -> Rates:
-        weight = np.abs(self.modes.vectors) ** 2  # (L, spin, band): |u_{sigma nu}(k)|^2
+        weight = drop_roundoff(np.abs(self.modes.vectors) ** 2)  # |u_{sigma nu}(k)|^2
         f, g = [], []
         for s, gam in enumerate((self.gamma_up, self.gamma_down)):
             if gam > 0:

@@ -63,30 +63,28 @@ def gibbs_occupations(energies: np.ndarray, beta: float, particle_number: float)
     if beta == 0:
         return np.full(e.shape, particle_number / M), float("nan")
 
-    def excess(mu):
-        return expit(-beta * (e - mu)).sum() - particle_number
+    def excess(x):  # x = beta * mu keeps the bracket finite for any beta
+        return expit(x - beta * e).sum() - particle_number
 
-    width = (e.max() - e.min()) + 50.0 / beta
-    mu = optimize.brentq(excess, e.min() - width, e.max() + width, xtol=1e-15, rtol=1e-15)
-    return expit(-beta * (e - mu)), mu
+    x = optimize.brentq(excess, beta * e.min() - 40.0, beta * e.max() + 40.0, xtol=1e-15,
+                        rtol=1e-15)
+    return expit(x - beta * e), x / beta
 
 
 # -- rate-graph structure -------------------------------------------------------------------
 def rate_components(rates: Rates) -> np.ndarray:
     """Label the connected components of the undirected graph of nonzero rates.
 
-    Rates below 1e-13 of the largest are treated as zero. Modes in different components never
-    exchange particles, so each component conserves its own particle number.
+    Modes in different components never exchange particles, so each component conserves its
+    own particle number. Models return exact zeros where a rate vanishes analytically
+    (:func:`manybody.models.base.drop_roundoff`); every positive rate connects.
     """
     M = rates.size
     if rates.factorized:
         f, g = rates.f, rates.g
         live = (f.max(axis=1) > 0) & (g.max(axis=1) > 0)
         f, g = f[live], g[live]
-        tol = 1e-13 * max(f.max(initial=0) * g.max(initial=0), 1e-300)
-        fmask = f * g.max(axis=1, keepdims=True) > tol
-        gmask = g * f.max(axis=1, keepdims=True) > tol
-        r_idx, a_idx = np.nonzero(fmask | gmask)
+        r_idx, a_idx = np.nonzero((f > 0) | (g > 0))
         graph = sparse.coo_matrix(
             (np.ones(r_idx.size), (a_idx, M + r_idx)), shape=(M + len(f),) * 2
         )
@@ -94,20 +92,31 @@ def rate_components(rates: Rates) -> np.ndarray:
         labels = labels[:M]
     else:
         W = rates.dense()
-        graph = sparse.csr_matrix(W + W.T > 1e-13 * W.max(initial=0))
-        _, labels = connected_components(graph, directed=False)
+        _, labels = connected_components(sparse.csr_matrix((W + W.T) > 0), directed=False)
     return np.unique(labels, return_inverse=True)[1]
 
 
-def _rate_scale(rates: Rates, n: np.ndarray) -> np.ndarray:
-    """Gain plus loss rate of every mode, the scale against which residuals are measured."""
+def _balance(rates: Rates, n: np.ndarray, m: np.ndarray):
+    r"""Residual of the rate equation with :math:`1-n` given separately as ``m``.
+
+    Returns :math:`\dot n_a = m_a\,\mathrm{in}_a - n_a\,\mathrm{out}_a` and the relative
+    residual :math:`\max_a |\dot n_a| / (\mathrm{in}_a + \mathrm{out}_a)`, where
+    :math:`\mathrm{in}_a = \sum_b W_{b\to a} n_b`, :math:`\mathrm{out}_a = \sum_b W_{a\to b} m_b`
+    and :math:`\mathrm{in}_a + \mathrm{out}_a = -\partial \dot n_a / \partial n_a`, so each ratio
+    estimates the error of :math:`n_a`. Passing ``m`` computed without the cancellation in
+    ``1 - n`` keeps the round-off floor at machine precision for nearly full modes, where the
+    kernels (which form ``1 - n``) lose digits at large :math:`\beta`. Isolated modes (no
+    rate at all) are skipped.
+    """
     if rates.factorized:
-        gain = (1 - n) * (rates.f.T @ (rates.g @ n))
-        loss = n * (rates.g.T @ (rates.f @ (1 - n)))
+        inflow, outflow = rates.f.T @ (rates.g @ n), rates.g.T @ (rates.f @ m)
     else:
         W = rates.dense()
-        gain, loss = (1 - n) * (W @ n), n * (W.T @ (1 - n))
-    return gain + loss
+        inflow, outflow = W @ n, W.T @ m
+    ndot = m * inflow - n * outflow
+    scale = inflow + outflow
+    live = scale > 0
+    return ndot, float(np.max(np.abs(ndot[live]) / scale[live], initial=0.0))
 
 
 # -- steady state on one connected component -----------------------------------------------
@@ -115,7 +124,8 @@ def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.
     """Solve the 2R self-consistency of the module docstring from the guess ``n0``.
 
     Damped Newton in the logarithms x = (ln A, ln B), steps capped at 1 (a factor e) and
-    backtracked until |F| decreases. Returns ``(n, iterations)``.
+    backtracked until |F| decreases. Returns ``(n, 1 - n, iterations)``, the second formed
+    without cancellation.
     """
     keep = (f.max(axis=1) > 0) & (g.max(axis=1) > 0)
     f, g = f[keep], g[keep]
@@ -126,16 +136,16 @@ def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.
         y = x - x.max()
         A, B = np.exp(y[:R]), np.exp(y[R:])
         a, b = A @ f, B @ g
-        return a / (a + b), a, b, A, B
+        return a / (a + b), b / (a + b), a, b, A, B  # n and 1 - n without cancellation
 
     def fun(x):
         with np.errstate(all="ignore"):
-            n, a, b, A, B = occupations(x)
-            At, Bt = g @ n, f @ (1 - n)
+            n, m, a, b, A, B = occupations(x)
+            At, Bt = g @ n, f @ m
             F = np.concatenate([np.log(At) - x[:R], np.log(Bt) - x[R:]])
             F[-1] = np.log(n.sum() / N)
-            w = 1.0 / (a + b) ** 2
-            D = np.vstack([A[:, None] * f * (b * w), -B[:, None] * g * (a * w)])  # dn/dx
+            # dn/dx, each entry bounded by 1 (A_s f_s <= a): no overflow at large beta
+            D = np.vstack([A[:, None] * f / (a + b) * m, -B[:, None] * g / (a + b) * n])
             jac = np.vstack([(g @ D.T) / At[:, None], -(f @ D.T) / Bt[:, None]]) - np.eye(2 * R)
             jac[-1] = D.sum(axis=1) / n.sum()
         ok = np.all(np.isfinite(F)) and np.all(np.isfinite(jac))
@@ -147,12 +157,12 @@ def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.
     while iterations < 200:
         iterations += 1
         norm = np.abs(F).max()
-        if norm <= 1e-3 * tol:
-            break
+        if norm <= 1e-15:
+            break  # otherwise iterate until |F| stops decreasing (round-off level)
         dx = np.linalg.lstsq(jac, -F, rcond=None)[0]
         dx /= max(1.0, np.abs(dx).max())
         t = 1.0
-        while t > 1e-8:
+        while t > 1e-10:
             F_new, jac_new = fun(x + t * dx)
             if np.abs(F_new).max() < norm:
                 break
@@ -160,7 +170,8 @@ def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.
         else:
             break  # no descent: the caller's residual check decides
         x, F, jac = x + t * dx, F_new, jac_new
-    return occupations(x)[0], iterations
+    n, m = occupations(x)[:2]
+    return n, m, iterations
 
 
 def _dense_root(W: np.ndarray, n_start: np.ndarray, N: float, tol: float):
@@ -181,14 +192,14 @@ def _dense_root(W: np.ndarray, n_start: np.ndarray, N: float, tol: float):
 
 def _relax(rhs: RateEquation, rates: Rates, n0: np.ndarray, tol: float, max_chunks: int = 60):
     """Integrate the rate equation until the relative residual is below ``tol``."""
-    scale = _rate_scale(rates, n0).max()
-    chunk = 20.0 / max(scale, 1e-300)
+    W_scale = rates.f.T @ rates.g.sum(axis=1) if rates.factorized else rates.dense().sum(axis=1)
+    chunk = 20.0 / max(np.median(W_scale[W_scale > 0]), 1e-300)
     n = n0
     for _ in range(max_chunks):
         sol = solve_ivp(lambda t, y: rhs(y), (0.0, chunk), n, method="LSODA", rtol=1e-10,
                         atol=1e-13)
         n = np.clip(sol.y[:, -1], 0.0, 1.0)
-        if np.abs(rhs(n)).max() <= tol * _rate_scale(rates, n).max():
+        if _balance(rates, n, 1 - n)[1] <= tol:
             break
         chunk *= 1.5
     return n
@@ -237,7 +248,7 @@ def steady_state(
     *,
     initial: str | np.ndarray = "infinite_temperature",
     kernel: str = "auto",
-    tol: float = 1e-10,
+    tol: float = 1e-8,
 ) -> Result:
     r"""Nonequilibrium steady state of the tGGE rate equation at fixed particle number.
 
@@ -254,7 +265,8 @@ def steady_state(
     kernel : {"auto", "factorized", "dense"}
         Right-hand-side kernel used for the residual (and relaxation where needed).
     tol : float
-        Required relative residual :math:`\max_a|\dot n_a| / \max_a(\text{gain}_a+\text{loss}_a)`.
+        Required relative residual :math:`\max_a|\dot n_a| / (\sum_b W_{b\to a} n_b
+        + \sum_b W_{a\to b}(1-n_b))`, an estimate of the largest error of an occupation.
 
     Returns
     -------
@@ -278,22 +290,41 @@ def steady_state(
     iterations = 0
 
     def solve_components(start):
-        """Root search per component (isolated or empty/full components are stationary)."""
+        """Root search per component (isolated or empty/full components are stationary).
+
+        Returns n and 1 - n (from the root search without cancellation where available).
+        """
         nonlocal iterations
-        out = start.copy()
+        n, m = start.copy(), 1.0 - start
         for c in range(n_comp):
             idx = np.flatnonzero(labels == c)
             N_c = n_init[idx].sum()
             if idx.size == 1 or N_c <= 0 or N_c >= idx.size:
                 continue
             if rates.factorized:
-                guess = np.full(idx.size, N_c / idx.size) if start is n_init else start[idx]
-                out[idx], it = _factorized_root(rates.f[:, idx], rates.g[:, idx], N_c, tol, guess)
+                sub = Rates(f=rates.f[:, idx], g=rates.g[:, idx])
+                if start is n_init:  # uniform, then the Gibbs state (good where W is thermal)
+                    guesses = [np.full(idx.size, N_c / idx.size)]
+                    if model.beta > 0:
+                        e = model.modes.flat_energies[idx]
+                        guesses.append(gibbs_occupations(e, model.beta, N_c)[0])
+                else:
+                    guesses = [start[idx]]
+                best = np.inf
+                for guess in guesses:
+                    nn, mm, it = _factorized_root(sub.f, sub.g, N_c, tol, guess)
+                    iterations += it
+                    res = _balance(sub, nn, mm)[1]
+                    if res < best:
+                        best, n[idx], m[idx] = res, nn, mm
+                    if res <= tol:
+                        break
             else:
                 W = rates.dense()[np.ix_(idx, idx)]
-                out[idx], it = _dense_root(W, start[idx], N_c, tol)
-            iterations += it
-        return out
+                n[idx], it = _dense_root(W, start[idx], N_c, tol)
+                m[idx] = 1.0 - n[idx]
+                iterations += it
+        return n, m
 
     degenerate = n_comp > 1
     if degenerate:
@@ -305,14 +336,11 @@ def steady_state(
             stacklevel=2,
         )
 
-    def residual(n):
-        return np.abs(rhs(n)).max() / max(_rate_scale(rates, n).max(), 1e-300)
-
-    n = solve_components(n_init) if rates.factorized else n_init
-    if not rates.factorized or not residual(n) <= tol:
+    n, m = solve_components(n_init) if rates.factorized else (n_init, 1 - n_init)
+    if not rates.factorized or not _balance(rates, n, m)[1] <= tol:
         # dense rates, or a failed root search: relax in time, then polish per component
-        n = solve_components(_relax(rhs, rates, n_init, max(tol, 1e-7)))
-    res = residual(n)
+        n, m = solve_components(_relax(rhs, rates, n_init, max(tol, 1e-7)))
+    ndot, res = _balance(rates, n, m)
     if not np.all(np.isfinite(n)) or not res <= tol:
         raise ConvergenceError(
             f"tGGE steady state not converged: relative residual {res:.3e} > tol={tol:.1e}"
@@ -332,7 +360,7 @@ def steady_state(
         spin_currents={k: float(v) for k, v in obs["spin_currents"].items()},
         diagnostics={
             "residual": float(res),
-            "residual_abs": float(np.abs(rhs(n)).max()),
+            "residual_abs": float(np.abs(ndot).max()),
             "iterations": iterations,
             "wall_time": time.perf_counter() - t0,
             "degenerate": degenerate,
