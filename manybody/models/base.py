@@ -138,9 +138,17 @@ class FreeFermionRing(ABC):
         """On-site matrix E of :math:`c^\\dagger_j E c_j`."""
         return np.zeros((len(self.orbitals),) * 2)
 
-    @abstractmethod
+    name: str = ""
+
     def params(self) -> dict:
         """Constructor parameters, JSON-ready (complex numbers as [re, im])."""
+        common = {"model": self.name, "L": self.L, "J": self.J, "beta": self.beta,
+                  "eps": self.eps, "gamma_neq": self.gamma_neq}
+        return common | self._model_params()
+
+    @abstractmethod
+    def _model_params(self) -> dict:
+        """The parameters specific to the subclass."""
 
     @abstractmethod
     def nonequilibrium_rates(self) -> Rates:

@@ -56,6 +56,7 @@ class NonreciprocalChain(FreeFermionRing):
         Its rates are a dense matrix.
     """
 
+    name = "nonreciprocal"
     orbitals = ("c",)
 
     def __init__(
@@ -88,14 +89,8 @@ class NonreciprocalChain(FreeFermionRing):
     def hopping(self) -> np.ndarray:
         return np.array([[-self.J]], dtype=complex)
 
-    def params(self) -> dict:
+    def _model_params(self) -> dict:
         return {
-            "model": "nonreciprocal",
-            "L": self.L,
-            "J": self.J,
-            "beta": self.beta,
-            "eps": self.eps,
-            "gamma_neq": self.gamma_neq,
             "delta": None if self.delta is None else complex_param(self.delta),
             "delta_prime": None if self.delta_prime is None else complex_param(self.delta_prime),
             "Delta": None if self.Delta is None else getattr(self.Delta, "__name__", "custom"),
@@ -154,6 +149,7 @@ class RashbaZeemanChain(FreeFermionRing):
         Basis at band crossings, see above.
     """
 
+    name = "rashba-zeeman"
     orbitals = ("up", "down")
 
     def __init__(
@@ -195,14 +191,8 @@ class RashbaZeemanChain(FreeFermionRing):
     def onsite(self) -> np.ndarray:
         return self.h * np.diag([1.0, -1.0]).astype(complex)
 
-    def params(self) -> dict:
+    def _model_params(self) -> dict:
         return {
-            "model": "rashba-zeeman",
-            "L": self.L,
-            "J": self.J,
-            "beta": self.beta,
-            "eps": self.eps,
-            "gamma_neq": self.gamma_neq,
             "alpha_y": self.alpha_y,
             "alpha_z": self.alpha_z,
             "h": self.h,
