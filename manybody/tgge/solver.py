@@ -120,7 +120,7 @@ def _balance(rates: Rates, n: np.ndarray, m: np.ndarray):
 
 
 # -- steady state on one connected component -----------------------------------------------
-def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, tol: float, n0: np.ndarray):
+def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, n0: np.ndarray):
     """Solve the 2R self-consistency of the module docstring from the guess ``n0``.
 
     Damped Newton in the logarithms x = (ln A, ln B), steps capped at 1 (a factor e) and
@@ -312,7 +312,7 @@ def steady_state(
                     guesses = [start[idx]]
                 best = np.inf
                 for guess in guesses:
-                    nn, mm, it = _factorized_root(sub.f, sub.g, N_c, tol, guess)
+                    nn, mm, it = _factorized_root(sub.f, sub.g, N_c, guess)
                     iterations += it
                     res = _balance(sub, nn, mm)[1]
                     if res < best:
