@@ -170,3 +170,18 @@ def test_rates_validation():
         Rates(matrix=-np.ones((2, 2)))
     with pytest.raises(ValueError, match="either"):
         Rates()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        NonreciprocalChain(7, gamma_neq=0.4, beta=1.3),
+        NonreciprocalChain(6, gamma_neq=0.7, Delta=lambda k, p: np.cos(k) + 1j * np.sin(2 * p)),
+        RashbaZeemanChain(5, gamma_neq=0.6, gamma_up=0.3, gamma_down=0.7),
+        RashbaZeemanChain(6, gamma_neq=0.6, h=0.0),
+    ],
+)
+def test_jumps_give_the_tgge_rates(model):
+    """The jump operators used by exact methods and the rates used by tGGE are one bath."""
+    np.testing.assert_allclose(Rates.from_jumps(model.jumps()).dense(), model.rates().dense(),
+                               rtol=1e-12, atol=1e-15)

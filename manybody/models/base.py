@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy import sparse
 
 from . import _validate
 
@@ -81,6 +82,16 @@ class Rates:
         if self.factorized and other.factorized:
             return Rates(f=np.vstack([self.f, other.f]), g=np.vstack([self.g, other.g]))
         return Rates(matrix=self.dense() + other.dense())
+
+    @classmethod
+    def from_jumps(cls, jumps: list) -> Rates:
+        r"""Dense rates :math:`W_{b\to a} = \sum_m |M^m_{ab}|^2` of quadratic jumps.
+
+        ``jumps`` are the mode-basis matrices of :math:`L_m = \sum_{ab} M^m_{ab}\eta^\dagger_a
+        \eta_b` (the tGGE rate of Eq. 5 for such jumps).
+        """
+        W = sum(abs(sparse.csr_matrix(Mm)).power(2) for Mm in jumps)
+        return cls(matrix=np.asarray(W.todense()))
 
     def scaled(self, c: float) -> Rates:
         """Rates multiplied by ``c >= 0`` (terms with c = 0 are dropped from a factorization)."""
@@ -153,6 +164,17 @@ class FreeFermionRing(ABC):
     @abstractmethod
     def nonequilibrium_rates(self) -> Rates:
         r"""Rates of :math:`\mathcal D^{neq}` without the prefactor :math:`\epsilon\gamma_{neq}`."""
+
+    @abstractmethod
+    def nonequilibrium_jumps(self) -> list[sparse.coo_matrix]:
+        r"""Jumps of :math:`\mathcal D^{neq}` in the mode basis, without the prefactor.
+
+        The prefactor :math:`\sqrt{\epsilon\gamma_{neq}}` is added by :meth:`jumps`.
+
+        Each is the ``(M, M)`` matrix :math:`M^m` of :math:`L_m = \sum_{ab} M^m_{ab}
+        \eta^\dagger_a \eta_b`, in the momentum-transfer form (one jump per transfer), which
+        gives the same dissipator as the real-space jumps of the paper.
+        """
 
     def crossing_matrix(self, m: int) -> np.ndarray:
         """Hermitian matrix whose eigenbasis fixes the bands where they are degenerate at k_m."""
@@ -227,11 +249,40 @@ class FreeFermionRing(ABC):
         g = (self.J / self.L) * np.exp(0.5 * self.beta * (e - e0))[None, :]
         return Rates(f=f, g=g)
 
+    def jumps(self) -> list[sparse.coo_matrix]:
+        r"""All jumps with their prefactors: the M^2 thermal ones of Eq. (8)/(18),
+        :math:`\sqrt{\epsilon\gamma_{eq} J/L}\, e^{\beta(\epsilon_b-\epsilon_a)/4}
+        \eta^\dagger_a\eta_b`, then :math:`\sqrt{\epsilon\gamma_{neq}}` times
+        :meth:`nonequilibrium_jumps`. Zero-weight baths contribute no jumps.
+        """
+        M, e = self.n_modes, self.modes.flat_energies
+        out = []
+        if self.gamma_eq > 0:
+            amp = np.sqrt(self.eps * self.gamma_eq * self.J / self.L)
+            for a in range(M):
+                for b in range(M):
+                    val = amp * np.exp(self.beta * (e[b] - e[a]) / 4)
+                    out.append(sparse.coo_matrix(([val], ([a], [b])), shape=(M, M)))
+        if self.gamma_neq > 0:
+            c = np.sqrt(self.eps * self.gamma_neq)
+            out += [c * Mm for Mm in self.nonequilibrium_jumps()]
+        return out
+
     def rates(self) -> Rates:
         r"""All rates, :math:`\epsilon(\gamma_{eq} W^{eq} + \gamma_{neq} W^{neq})`."""
         eq = self.thermal_rates().scaled(self.eps * self.gamma_eq)
         neq = self.nonequilibrium_rates().scaled(self.eps * self.gamma_neq)
         return eq + neq
+
+    def current_matrices(self) -> dict[str, np.ndarray]:
+        r"""Per-orbital current in the mode basis, ``(L, n_bands, n_bands)`` blocks per k.
+
+        :math:`I_s = L^{-1}\sum_k \sum_{\nu\mu} [U^\dagger V_s U]_{\nu\mu}(k)
+        \langle\eta^\dagger_{k\nu}\eta_{k\mu}\rangle` with :meth:`velocity_matrices`.
+        """
+        U = self.modes.vectors
+        Ud = np.conj(np.swapaxes(U, 1, 2))
+        return {s: Ud @ V @ U / self.L for s, V in self.velocity_matrices().items()}
 
     def current_weights(self) -> dict[str, np.ndarray]:
         r"""Per-orbital current weights, :math:`I_s = \sum_{k\nu} w^s_{k\nu} n_{k\nu}`.
@@ -239,12 +290,8 @@ class FreeFermionRing(ABC):
         :math:`w^s_{k\nu} = L^{-1}\,\mathrm{Re}[U^\dagger V_s U]_{\nu\nu}` with the matrices of
         :meth:`velocity_matrices`; shape ``(L, n_bands)`` each.
         """
-        U = self.modes.vectors
-        Ud = np.conj(np.swapaxes(U, 1, 2))
-        return {
-            s: np.real(np.einsum("mvi,mij,mjv->mv", Ud, V, U)) / self.L
-            for s, V in self.velocity_matrices().items()
-        }
+        return {s: np.real(np.diagonal(V, axis1=1, axis2=2))
+                for s, V in self.current_matrices().items()}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy import sparse
 
 from . import _validate
 from .base import FreeFermionRing, Rates, complex_param, drop_roundoff
@@ -96,6 +97,25 @@ class NonreciprocalChain(FreeFermionRing):
             "Delta": None if self.Delta is None else getattr(self.Delta, "__name__", "custom"),
         }
 
+    def _delta(self, k: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Delta_{k p} of Eq. (9): the callable, or the Raman form of Eq. (16)."""
+        if self.Delta is not None:
+            return np.asarray(self.Delta(k, p), dtype=complex)
+        return (1 + self.delta * np.exp(-1j * (k - p))) * (1 - self.delta_prime * np.exp(1j * k))
+
+    def nonequilibrium_jumps(self) -> list[sparse.coo_matrix]:
+        r"""Eq. (9)/(16): :math:`L_p = \sqrt{J/L}\sum_k \Delta_{kp} c^\dagger_{k-p} c_k` for the
+        L transfers :math:`p = 2\pi t/L`;
+        :math:`\sum_j \mathcal D[L_j] = \sum_p \mathcal D[L_p]`."""
+        L, k = self.L, self.momenta
+        i = np.arange(L)
+        out = []
+        for t in range(L):
+            p = wrap_momentum(np.full(L, 2 * np.pi * t / L))
+            vals = np.sqrt(self.J / L) * self._delta(k, p)
+            out.append(sparse.coo_matrix((vals, ((i - t) % L, i)), shape=(L, L)))
+        return out
+
     def nonequilibrium_rates(self) -> Rates:
         k = self.momenta
         pref = self.J / self.L
@@ -104,7 +124,7 @@ class NonreciprocalChain(FreeFermionRing):
             g = pref * drop_roundoff(np.abs(1.0 - self.delta_prime * np.exp(1j * k)) ** 2)
             return Rates(f=f[None, :], g=g[None, :])
         q_to, k_from = np.meshgrid(k, k, indexing="ij")
-        amp = np.asarray(self.Delta(k_from, wrap_momentum(k_from - q_to)), dtype=complex)
+        amp = self._delta(k_from, wrap_momentum(k_from - q_to))
         if amp.shape != (self.L, self.L) or not np.all(np.isfinite(amp)):
             raise ValueError("Delta(k, p) must return finite values of the shape of its inputs")
         return Rates(matrix=pref * drop_roundoff(np.abs(amp) ** 2))
@@ -205,6 +225,26 @@ class RashbaZeemanChain(FreeFermionRing):
         if self.crossing == "dissipator":
             return np.diag([self.gamma_up, self.gamma_down]).astype(complex)
         return sum(V[m] for V in self.velocity_matrices().values())
+
+    def nonequilibrium_jumps(self) -> list[sparse.coo_matrix]:
+        r"""Eq. (19) by momentum transfer: :math:`L_{p\sigma} = \sqrt{J\gamma_\sigma/L}
+        \sum_k c^\dagger_{k-p,\sigma} c_{k\sigma}`, written in the band basis."""
+        L, U = self.L, self.modes.vectors
+        i = np.arange(L)
+        out = []
+        for s, gam in enumerate((self.gamma_up, self.gamma_down)):
+            if gam == 0:
+                continue
+            for t in range(L):
+                # entry [(i - t, nu), (i, mu)] = conj(U[i-t, s, nu]) U[i, s, mu]
+                block = np.conj(U[(i - t) % L, s, :])[:, :, None] * U[i, s, None, :]
+                rows = (2 * ((i - t) % L))[:, None, None] + np.arange(2)[None, :, None]
+                cols = (2 * i)[:, None, None] + np.arange(2)[None, None, :]
+                rows, cols = np.broadcast_arrays(rows, cols)
+                vals = np.sqrt(self.J * gam / L) * block
+                out.append(sparse.coo_matrix((vals.ravel(), (rows.ravel(), cols.ravel())),
+                                             shape=(2 * L, 2 * L)))
+        return out
 
     def nonequilibrium_rates(self) -> Rates:
         weight = drop_roundoff(np.abs(self.modes.vectors) ** 2)  # |u_{sigma nu}(k)|^2

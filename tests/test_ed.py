@@ -1,0 +1,146 @@
+"""Exact Lindblad steady states: Fock sector, Liouvillian, Gibbs limit, hand-built check."""
+
+import numpy as np
+import pytest
+import qutip
+
+from manybody import ed
+from manybody.ed.fock import FockSector
+from manybody.models import NonreciprocalChain, RashbaZeemanChain
+
+RNG = np.random.default_rng(3)
+
+
+def test_fock_sector_matches_qutip_fermions():
+    M, N = 5, 2
+    sector = FockSector(M, N)
+    c = [qutip.fdestroy(M, a) for a in range(M)]
+    # QuTiP's tensor order: mode 0 is the most significant bit of the full-space index
+    idx = [sum(((s >> a) & 1) << (M - 1 - a) for a in range(M)) for s in sector.states]
+    A = RNG.normal(size=(M, M)) + 1j * RNG.normal(size=(M, M))
+    full = sum(A[a, b] * c[a].dag() * c[b] for a in range(M) for b in range(M)).full()
+    np.testing.assert_allclose(sector.quadratic(A).toarray(), full[np.ix_(idx, idx)], atol=1e-12)
+
+
+def test_sector_and_filling_are_checked():
+    with pytest.raises(ValueError, match="max_dim"):
+        FockSector(30, 15, max_dim=1000)
+    with pytest.raises(ValueError, match="not an integer"):
+        ed.particle_number(NonreciprocalChain(5, gamma_neq=0.5), 0.5)
+    with pytest.raises(ValueError, match="use a smaller L"):
+        ed.steady_state(NonreciprocalChain(16, gamma_neq=0.5))
+
+
+@pytest.mark.parametrize(
+    "model", [NonreciprocalChain(4, gamma_neq=0.6), RashbaZeemanChain(3, gamma_neq=0.5, h=0.0)]
+)
+def test_liouvillian_preserves_trace_and_hermiticity(model):
+    Lv = ed.liouvillian(model, filling=0.5 if model.n_bands == 1 else 3 / 6).full()
+    D = int(round(np.sqrt(Lv.shape[0])))
+    vec_identity = np.eye(D).reshape(-1, order="F")
+    assert np.abs(vec_identity.conj() @ Lv).max() < 1e-13  # Tr(L rho) = 0 for every rho
+    X = RNG.normal(size=(D, D)) + 1j * RNG.normal(size=(D, D))
+
+    def apply(rho):
+        return (Lv @ rho.reshape(-1, order="F")).reshape(D, D, order="F")
+
+    np.testing.assert_allclose(apply(X.conj().T), apply(X).conj().T, atol=1e-13)
+
+
+@pytest.mark.parametrize("eps", [0.5, 0.05, 0.005])
+@pytest.mark.parametrize(
+    "model_cls", [NonreciprocalChain, lambda L, **kw: RashbaZeemanChain(L // 2, **kw)]
+)
+def test_thermal_bath_alone_gives_the_canonical_gibbs_state(eps, model_cls):
+    model = model_cls(6, gamma_neq=0.0, eps=eps, beta=1.7)
+    r = ed.steady_state(model, filling=0.5)
+    sector = FockSector(model.n_modes, model.n_modes // 2)
+    E = sector.occupations() @ model.modes.flat_energies
+    w = np.exp(-model.beta * (E - E.min()))
+    n_gibbs = (w / w.sum()) @ sector.occupations()  # canonical, fixed N
+    np.testing.assert_allclose(r.occupations.reshape(-1), n_gibbs, atol=1e-10)
+    # the equilibrium current: zero for model 1 (inversion); for the Rashba-Zeeman ring the
+    # persistent current of the canonical state, -dF/dflux, nonzero at small L
+    w = sum(model.current_weights().values()).reshape(-1)
+    assert r.current == pytest.approx(w @ n_gibbs, abs=1e-12)
+    if model.n_bands == 1:
+        assert abs(r.current) < 1e-12
+    assert r.diagnostics["residual"] < 1e-12
+
+
+def hand_built_liouvillian(model, N):
+    """Eqs. (7), (8), (15) [model 1] or (17)-(19) [model 2] in real space with qutip.fdestroy."""
+    L, nb = model.L, model.n_bands
+    M = L * nb
+    c = [qutip.fdestroy(M, x) for x in range(M)]  # x = j * nb + s
+
+    def site(j, s):  # c_{j s} with the ring closed as c_L = (-1)^L c_0 (momentum grid)
+        return (model.boundary_sign if j == L else 1) * c[(j % L) * nb + s]
+
+    if nb == 1:
+        T = np.array([[-model.J]])
+        E = np.zeros((1, 1))
+    else:
+        sy, sz = np.array([[0, 1], [-1, 0]]), np.array([[1, 0], [0, -1]])  # i*sigma_y, sigma_z
+        T = -model.J * np.eye(2) - model.alpha_z * sy + model.alpha_y * 1j * sz
+        E = model.h * sz
+    H = 0
+    for j in range(L):
+        for s in range(nb):
+            for t in range(nb):
+                hop = T[s, t] * site(j + 1, s).dag() * site(j, t)
+                H += hop + hop.dag() + E[s, t] * site(j, s).dag() * site(j, t)
+    k = -np.pi + 2 * np.pi * np.arange(L) / L
+    ops = []
+    # eta_{k nu} = sum_s conj(U_{s nu}(k)) c_{k s},  c_{k s} = L^-1/2 sum_j e^{-ikj} c_{j s}
+    etas, energies = [], []
+    for kk in k:
+        hk = np.exp(-1j * kk) * T + np.exp(1j * kk) * T.conj().T + E
+        w, U = np.linalg.eigh(hk)
+        for nu in range(nb):
+            ck = [sum(np.exp(-1j * kk * j) * site(j, s) for j in range(L)) / np.sqrt(L)
+                  for s in range(nb)]
+            etas.append(sum(np.conj(U[s, nu]) * ck[s] for s in range(nb)))
+            energies.append(w[nu])
+    amp = np.sqrt(model.eps * model.gamma_eq * model.J / L)
+    for a, ea in zip(etas, energies, strict=True):
+        for b, eb in zip(etas, energies, strict=True):
+            ops.append(amp * np.exp(model.beta * (eb - ea) / 4) * a.dag() * b)  # Eq. (8)/(18)
+    g = model.eps * model.gamma_neq
+    for j in range(L):
+        if nb == 1:  # Eq. (15)
+            d, dp = model.delta, model.delta_prime
+            ops.append(np.sqrt(g * model.J) * (site(j, 0).dag() + d * site(j + 1, 0).dag())
+                       * (site(j, 0) - dp * site(j + 1, 0)))
+        else:  # Eq. (19)
+            for s, gam in enumerate((model.gamma_up, model.gamma_down)):
+                ops.append(np.sqrt(g * model.J * gam) * site(j, s).dag() * site(j, s))
+    keep = [i for i in range(2**M) if bin(i).count("1") == N]
+    proj = lambda op: qutip.Qobj(op.full()[np.ix_(keep, keep)])  # noqa: E731
+    return qutip.liouvillian(proj(H), [proj(op) for op in ops]).full()
+
+
+@pytest.mark.parametrize(
+    ("model", "N"),
+    [
+        (NonreciprocalChain(2, gamma_neq=0.6, eps=0.3), 1),
+        (NonreciprocalChain(3, gamma_neq=0.6, eps=0.3, delta=0.4 - 1j, delta_prime=2j), 1),
+        (NonreciprocalChain(3, gamma_neq=0.6, eps=0.3), 2),
+        (RashbaZeemanChain(2, gamma_neq=0.5, eps=0.3, gamma_up=0.7, gamma_down=0.3), 2),
+        (RashbaZeemanChain(3, gamma_neq=0.5, eps=0.3, h=0.4), 3),
+    ],
+)
+def test_liouvillian_equals_hand_built_one(model, N):
+    """Same spectrum (the two are written in different bases: real space vs quasiparticles)."""
+    mine = np.linalg.eigvals(ed.liouvillian(model, filling=N / model.n_modes).full())
+    hand = np.linalg.eigvals(hand_built_liouvillian(model, N))
+    dist = np.abs(mine[:, None] - hand[None, :])
+    assert dist.min(axis=1).max() < 1e-9 and dist.min(axis=0).max() < 1e-9
+
+
+def test_ness_diagnostics_and_spin_currents():
+    r = ed.steady_state(RashbaZeemanChain(3, gamma_neq=0.9, eps=0.05))
+    assert r.occupations.shape == (3, 2) and r.method == "ed"
+    assert r.diagnostics["trace_error"] < 1e-12 and r.diagnostics["residual"] < 1e-12
+    assert sum(r.spin_currents.values()) == pytest.approx(r.current, abs=1e-15)
+    assert abs(r.current) > 1e-3
