@@ -144,3 +144,23 @@ def test_ness_diagnostics_and_spin_currents():
     assert r.diagnostics["trace_error"] < 1e-12 and r.diagnostics["residual"] < 1e-12
     assert sum(r.spin_currents.values()) == pytest.approx(r.current, abs=1e-15)
     assert abs(r.current) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("model", "filling"),
+    [
+        (NonreciprocalChain(3, gamma_neq=0.6), 1 / 3),
+        (NonreciprocalChain(4, gamma_neq=0.6, delta=0.3 + 2j), 0.5),
+        (NonreciprocalChain(5, gamma_neq=0.3, eps=0.4), 0.4),
+        (NonreciprocalChain(6, gamma_neq=0.9, eps=0.02), 0.5),
+        (RashbaZeemanChain(2, gamma_neq=0.5), 0.5),
+        (RashbaZeemanChain(3, gamma_neq=0.7, h=0.0, eps=0.2), 0.5),
+    ],
+)
+def test_momentum_block_equals_unreduced_sector(model, filling):
+    block = ed.steady_state(model, filling, method="block")
+    direct = ed.steady_state(model, filling, method="direct")
+    np.testing.assert_allclose(block.occupations, direct.occupations, atol=1e-10)
+    assert block.current == pytest.approx(direct.current, abs=1e-10)
+    assert block.diagnostics["solved_dim"] < direct.diagnostics["solved_dim"]
+    assert block.diagnostics["residual"] < 1e-12

@@ -6,7 +6,9 @@ Every jump of the rectification models conserves N, so the Liouvillian
 fixed-N Fock space of the quasiparticle modes, where :math:`H_0 = \sum_a \epsilon_a n_a` is
 diagonal and the thermal jumps :math:`\eta^\dagger_a\eta_b` are single hops. The jumps come
 from :meth:`manybody.models.FreeFermionRing.jumps`, the same bath that gives the tGGE rates.
-QuTiP builds the superoperator and solves :math:`\mathcal L\rho = 0`, :math:`\mathrm{Tr}\rho=1`.
+The steady state is found in the zero momentum-difference block
+(:mod:`manybody.ed.momentum`, method "block", the default) or, as the reference for small
+sizes, by ``qutip.steadystate`` on the whole sector (method "direct").
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from ..models._validate import real
 from ..models.base import FreeFermionRing
 from ..result import Result
 from .fock import FockSector
+from .momentum import MomentumBlock
 
-MAX_SECTOR_DIM = 1000  # the full Liouvillian has MAX_SECTOR_DIM^2 rows
+MAX_SECTOR_DIM = 1000  # Fock sector: model 1 up to L = 12, model 2 up to L = 6 at half filling
+MAX_BLOCK_DIM = 200_000  # zero momentum-difference block (model 2, L = 6: 142 376; 3.6 GB)
+MAX_DIRECT_DIM = 300  # "direct": the full sector Liouvillian, MAX_DIRECT_DIM^2 rows
 
 
 def particle_number(model: FreeFermionRing, filling: float) -> int:
@@ -68,21 +73,27 @@ def correlations(model: FreeFermionRing, sector: FockSector, rho: np.ndarray) ->
             for mu in range(nb):
                 e = np.zeros((model.n_modes, model.n_modes))
                 e[m * nb + nu, m * nb + mu] = 1.0
-                C[m, nu, mu] = np.sum(rho.T * sector.quadratic(e).toarray())
+                C[m, nu, mu] = sector.quadratic(e).multiply(rho.T).sum()
     return C
 
 
-def steady_state(model: FreeFermionRing, filling: float = 0.5) -> Result:
+def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = "block",
+                 tol: float = 1e-12) -> Result:
     r"""Exact NESS of the full Lindblad equation at the model's :math:`\epsilon`.
 
     Parameters
     ----------
     model : FreeFermionRing
         :class:`~manybody.models.NonreciprocalChain` or
-        :class:`~manybody.models.RashbaZeemanChain` (small L: the sector dimension
-        C(M, N) must not exceed ``MAX_SECTOR_DIM``).
+        :class:`~manybody.models.RashbaZeemanChain`; at half filling model 1 reaches L = 12
+        and model 2 L = 6 (sector dimension 924).
     filling : float
         N / M; N must be an integer.
+    method : {"block", "direct"}
+        "block": the zero momentum-difference block, GMRES (the default);
+        "direct": ``qutip.steadystate`` on the whole sector (small sizes, reference).
+    tol : float
+        GMRES relative tolerance.
 
     Returns
     -------
@@ -90,17 +101,34 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5) -> Result:
         ``occupations`` :math:`\langle\eta^\dagger_a\eta_a\rangle` (shapes as in tGGE),
         ``current`` the Hamiltonian current of Eq. (13) / (23) (the order-epsilon dissipative
         part is not included), ``spin_currents`` Eq. (24), ``diagnostics`` with the residual
-        :math:`\|\mathcal L\rho\|`, the trace and hermiticity errors, the sector dimension
-        and the wall time.
+        :math:`\max|\mathcal L\rho|`, the trace and hermiticity errors, the dimensions and
+        the wall time.
     """
     t0 = time.perf_counter()
+    if method not in ("block", "direct"):
+        raise ValueError(f"method must be 'block' or 'direct', got {method!r}")
     sector = _sector(model, filling)
+    if method == "direct" and sector.dim > MAX_DIRECT_DIM:
+        raise ValueError(f"method='direct' needs a sector of at most {MAX_DIRECT_DIM} states, "
+                         f"this one has {sector.dim}; use method='block'")
     H, c_ops = lindblad_operators(model, sector)
-    Hq, cq = qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops]
-    rho_q = qutip.steadystate(Hq, cq, method="direct")
-    rho = rho_q.full()
-    L = qutip.liouvillian(Hq, cq)
-    residual = float(np.linalg.norm((L * qutip.operator_to_vector(rho_q)).full()))
+    if method == "direct":
+        Hq, cq = qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops]
+        rho_q = qutip.steadystate(Hq, cq, method="direct")
+        rho = rho_q.full()
+        Lq = qutip.liouvillian(Hq, cq)
+        residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
+        solved_dim = sector.dim**2
+    else:
+        block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+        if block.dim > MAX_BLOCK_DIM:
+            raise ValueError(f"the momentum block has {block.dim} > {MAX_BLOCK_DIM} entries; "
+                             "use a smaller L")
+        S = block.superoperator(H, c_ops)
+        x = block.steady_state(S, tol)
+        residual = float(np.abs(S @ x).max())
+        rho = block.unpack(x, sector.dim)
+        solved_dim = block.dim
     C = correlations(model, sector, rho)
     parts = {s: float(np.real(np.sum(V * np.swapaxes(C, 1, 2))))
              for s, V in model.current_matrices().items()}
@@ -110,7 +138,7 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5) -> Result:
         method="ed",
         kind="steady_state",
         model=model.params(),
-        options={"filling": float(filling), "solver": "qutip.steadystate(direct)"},
+        options={"filling": float(filling), "method": method, "tol": tol},
         momenta=model.momenta,
         energies=energies[:, 0] if model.n_bands == 1 else energies,
         occupations=n[:, 0] if model.n_bands == 1 else n,
@@ -121,6 +149,7 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5) -> Result:
             "trace_error": float(abs(np.trace(rho) - 1)),
             "hermiticity_error": float(np.abs(rho - rho.conj().T).max()),
             "sector_dim": sector.dim,
+            "solved_dim": solved_dim,
             "n_jumps": len(c_ops),
             "wall_time": time.perf_counter() - t0,
         },
