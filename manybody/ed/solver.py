@@ -19,6 +19,7 @@ import numpy as np
 import qutip
 from scipy import sparse
 
+from .. import observables
 from ..models._validate import real
 from ..models.base import FreeFermionRing
 from ..result import Result
@@ -129,21 +130,17 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         residual = float(np.abs(S @ x).max())
         rho = block.unpack(x, sector.dim)
         solved_dim = block.dim
-    C = correlations(model, sector, rho)
-    parts = {s: float(np.real(np.sum(V * np.swapaxes(C, 1, 2))))
-             for s, V in model.current_matrices().items()}
-    n = np.real(np.diagonal(C, axis1=1, axis2=2))
-    energies = model.modes.energies
+    obs = observables.from_correlations(model, correlations(model, sector, rho))
     return Result(
         method="ed",
         kind="steady_state",
         model=model.params(),
         options={"filling": float(filling), "method": method, "tol": tol},
         momenta=model.momenta,
-        energies=energies[:, 0] if model.n_bands == 1 else energies,
-        occupations=n[:, 0] if model.n_bands == 1 else n,
-        current=sum(parts.values()),
-        spin_currents=parts if model.n_bands > 1 else {},
+        energies=obs["energies"],
+        occupations=obs["occupations"],
+        current=obs["current"],
+        spin_currents=obs["spin_currents"],
         diagnostics={
             "residual": residual,
             "trace_error": float(abs(np.trace(rho) - 1)),

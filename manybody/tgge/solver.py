@@ -28,6 +28,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.special import expit
 from tqdm.auto import tqdm
 
+from .. import observables
 from ..models._validate import real
 from ..models.base import FreeFermionRing, Rates
 from ..result import Result
@@ -226,21 +227,6 @@ def _initial_occupations(model: FreeFermionRing, initial, filling: float | None)
     return n
 
 
-def _observables(model: FreeFermionRing, n: np.ndarray) -> dict:
-    """Occupations reshaped to (..., L[, bands]) and the currents of Eq. (13)/(23)-(24)."""
-    shape = n.shape[:-1] + ((model.L,) if model.n_bands == 1 else (model.L, model.n_bands))
-    parts = {s: n @ w.reshape(-1) for s, w in model.current_weights().items()}
-    total = sum(parts.values())
-    spin = parts if model.n_bands > 1 else {}
-    energies = model.modes.energies
-    return {
-        "occupations": n.reshape(shape),
-        "energies": energies[:, 0] if model.n_bands == 1 else energies,
-        "current": total,
-        "spin_currents": spin,
-    }
-
-
 # -- public API ------------------------------------------------------------------------------
 def steady_state(
     model: FreeFermionRing,
@@ -346,7 +332,7 @@ def steady_state(
             f"tGGE steady state not converged: relative residual {res:.3e} > tol={tol:.1e}"
         )
     n = np.clip(n, 0.0, 1.0)
-    obs = _observables(model, n)
+    obs = observables.from_occupations(model, n)
     return Result(
         method="tgge",
         kind="steady_state",
@@ -423,7 +409,7 @@ def evolve(
     if drift > 1e-6 * max(n0.sum(), 1.0):
         warnings.warn(f"particle number drifted by {drift:.2e}; tighten rtol/atol",
                       RuntimeWarning, stacklevel=2)
-    obs = _observables(model, traj)
+    obs = observables.from_occupations(model, traj)
     return Result(
         method="tgge",
         kind="trajectory",
