@@ -80,6 +80,15 @@ class MomentumBlock:
             shape=(self.dim, self.dim),
         )
 
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sector indices (s, s') of every block entry rho_{s s'} (column stacking)."""
+        rows, cols = [], []
+        for g in self.groups:
+            d = g.size
+            rows.append(np.tile(g, d))
+            cols.append(np.repeat(g, d))
+        return np.concatenate(rows), np.concatenate(cols)
+
     def trace_row(self) -> np.ndarray:
         """Coefficients of Tr(rho) on the block vector."""
         row = np.zeros(self.dim)

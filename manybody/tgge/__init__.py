@@ -7,6 +7,7 @@
 True
 """
 
+from .canonical import canonical_occupations
 from .kernels import RateEquation, rhs_dense, rhs_factorized, rhs_numpy
 from .solver import (
     ConvergenceError,
@@ -18,6 +19,7 @@ from .solver import (
 )
 
 __all__ = [
+    "canonical_occupations",
     "ConvergenceError",
     "DegenerateSteadyStateWarning",
     "RateEquation",

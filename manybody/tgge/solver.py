@@ -32,6 +32,7 @@ from .. import observables
 from ..models._validate import real
 from ..models.base import FreeFermionRing, Rates
 from ..result import Result
+from .canonical import canonical_occupations
 from .kernels import RateEquation
 
 
@@ -235,6 +236,7 @@ def steady_state(
     initial: str | np.ndarray = "infinite_temperature",
     kernel: str = "auto",
     tol: float = 1e-8,
+    ensemble: str = "grand_canonical",
 ) -> Result:
     r"""Nonequilibrium steady state of the tGGE rate equation at fixed particle number.
 
@@ -250,6 +252,11 @@ def steady_state(
         reach): each component keeps its initial particle number, as under the dynamics.
     kernel : {"auto", "factorized", "dense"}
         Right-hand-side kernel used for the residual (and relaxation where needed).
+    ensemble : {"grand_canonical", "canonical"}
+        "canonical" projects the tGGE product state onto the fixed particle number
+        N = filling * M (which must then be an integer), as the exact dynamics conserves N;
+        the occupations and currents are those of the projected state
+        (:func:`manybody.tgge.canonical.canonical_occupations`).
     tol : float
         Required relative residual :math:`\max_a|\dot n_a| / (\sum_b W_{b\to a} n_b
         + \sum_b W_{a\to b}(1-n_b))`, an estimate of the largest error of an occupation.
@@ -268,7 +275,12 @@ def steady_state(
     """
     t0 = time.perf_counter()
     tol = real("tol", tol, 0.0, 1e-2, open_lo=True)
+    if ensemble not in ("grand_canonical", "canonical"):
+        raise ValueError(f"ensemble must be 'grand_canonical' or 'canonical', got {ensemble!r}")
     n_init = _initial_occupations(model, initial, filling)
+    N_total = n_init.sum()
+    if ensemble == "canonical" and abs(N_total - round(N_total)) > 1e-9:
+        raise ValueError(f"ensemble='canonical' needs an integer particle number, got {N_total:g}")
     rates = model.rates()
     rhs = RateEquation(rates, kernel)
     labels = rate_components(rates)
@@ -332,12 +344,15 @@ def steady_state(
             f"tGGE steady state not converged: relative residual {res:.3e} > tol={tol:.1e}"
         )
     n = np.clip(n, 0.0, 1.0)
+    if ensemble == "canonical":
+        n = canonical_occupations(n, int(round(N_total)))
     obs = observables.from_occupations(model, n)
     return Result(
         method="tgge",
         kind="steady_state",
         model=model.params(),
         options={"filling": float(n_init.mean()), "kernel": rhs.kernel, "tol": tol,
+                 "ensemble": ensemble,
                  "initial": initial if isinstance(initial, str) else "array"},
         momenta=model.momenta,
         energies=obs["energies"],

@@ -1,0 +1,82 @@
+"""The epsilon -> 0 limits: secular NESS, exclusion process, canonical projection of tGGE."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from manybody import ed, tgge
+from manybody.ed.fock import FockSector
+from manybody.models import NonreciprocalChain, RashbaZeemanChain
+
+
+@pytest.mark.parametrize(("M", "N"), [(9, 4), (10, 1), (10, 9), (7, 7), (8, 0)])
+def test_canonical_projection_matches_enumeration(M, N):
+    rng = np.random.default_rng(M + N)
+    n = rng.uniform(0.001, 0.999, M)
+    n[2], n[5] = 1e-9, 1 - 1e-9  # x spanning 18 decades
+    x = n / (1 - n)
+    Z, acc = 0.0, np.zeros(M)
+    for occ in itertools.combinations(range(M), N):
+        w = np.prod(x[list(occ)])
+        Z, acc[list(occ)] = Z + w, acc[list(occ)] + w
+    expected = acc / Z if N else np.zeros(M)
+    np.testing.assert_allclose(tgge.canonical_occupations(n, N), expected, atol=1e-12)
+
+
+def test_canonical_projection_keeps_full_and_empty_modes():
+    n = np.array([1.0, 0.0, 0.3, 0.6])
+    out = tgge.canonical_occupations(n, 2)
+    assert out[0] == 1.0 and out[1] == 0.0 and out.sum() == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="impossible"):
+        tgge.canonical_occupations(n, 4)
+
+
+def test_exclusion_process_with_thermal_rates_is_canonical_gibbs():
+    m = RashbaZeemanChain(4, gamma_neq=0.0, beta=1.3)
+    r = ed.exclusion_steady_state(m)
+    sector = FockSector(8, 4)
+    E = sector.occupations() @ m.modes.flat_energies
+    w = np.exp(-m.beta * (E - E.min()))
+    np.testing.assert_allclose(r.occupations.reshape(-1), (w / w.sum()) @ sector.occupations(),
+                               atol=1e-12)
+
+
+def test_exact_ness_tends_to_secular_limit_linearly_in_eps():
+    L = 6
+    sec = ed.secular_steady_state(NonreciprocalChain(L, gamma_neq=0.5)).current
+    dev = [abs(ed.steady_state(NonreciprocalChain(L, gamma_neq=0.5, eps=e)).current - sec)
+           for e in (1e-2, 1e-3)]
+    assert dev[1] < 5e-6
+    assert dev[0] / dev[1] == pytest.approx(10, rel=0.1)  # O(epsilon) correction
+
+
+def test_secular_limit_without_coherences_is_the_exclusion_process():
+    """L = 4: no two many-body states of equal energy and momentum, so no coherences."""
+    m = NonreciprocalChain(4, gamma_neq=0.5)
+    sec = ed.secular_steady_state(m)
+    assert sec.diagnostics["coherences"] == 0
+    exc = ed.exclusion_steady_state(m)
+    np.testing.assert_allclose(sec.occupations, exc.occupations, atol=1e-12)
+    # L = 8 keeps coherences between degenerate states: a small, nonzero difference
+    m8 = NonreciprocalChain(8, gamma_neq=0.5)
+    sec8, exc8 = ed.secular_steady_state(m8), ed.exclusion_steady_state(m8)
+    assert sec8.diagnostics["coherences"] > 0
+    assert 1e-6 < abs(sec8.current - exc8.current) < 1e-3
+
+
+@pytest.mark.parametrize("L", [8, 10])
+def test_fixed_N_projection_brings_tgge_close_to_the_exclusion_process(L):
+    m = NonreciprocalChain(L, gamma_neq=0.5)
+    exc = ed.exclusion_steady_state(m).current
+    can = tgge.steady_state(m, ensemble="canonical").current
+    gc = tgge.steady_state(m).current
+    assert abs(can - exc) < 0.3 * abs(gc - exc)
+    assert abs(can - exc) < 0.03 * abs(exc)
+
+
+def test_canonical_ensemble_needs_integer_N():
+    with pytest.raises(ValueError, match="integer"):
+        tgge.steady_state(NonreciprocalChain(5, gamma_neq=0.5), ensemble="canonical")
+    with pytest.raises(ValueError, match="ensemble"):
+        tgge.steady_state(NonreciprocalChain(6, gamma_neq=0.5), ensemble="micro")
