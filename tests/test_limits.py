@@ -80,3 +80,20 @@ def test_canonical_ensemble_needs_integer_N():
         tgge.steady_state(NonreciprocalChain(5, gamma_neq=0.5), ensemble="canonical")
     with pytest.raises(ValueError, match="ensemble"):
         tgge.steady_state(NonreciprocalChain(6, gamma_neq=0.5), ensemble="micro")
+
+
+def test_validate_tgge_command_writes_table_and_plot(tmp_path, capsys):
+    from manybody.cli import main
+
+    assert main(["validate-tgge", "--model", "nonreciprocal", "--L", "4", "6", "--eps", "0.1",
+                 "0.01", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "tGGE(N)" in text and "exclusion" in text
+    import json
+
+    record = json.loads((tmp_path / "validate_tgge_nonreciprocal.json").read_text())
+    rows = record["numbers"]["rows"]
+    assert [r["L"] for r in rows] == [4, 6]
+    # exact -> secular linearly in eps (slope near 1)
+    assert 0.7 < record["numbers"]["eps_power_fits"]["6"] < 1.3
+    assert (tmp_path / "validate_tgge_nonreciprocal.png").stat().st_size > 10_000

@@ -1,0 +1,140 @@
+r"""``validate-tgge``: the tGGE against the exact Lindblad NESS, its epsilon -> 0 limits and L.
+
+For each ring size L it computes, at the same model parameters and the same fixed N:
+
+* the exact NESS at every :math:`\epsilon` (:func:`manybody.ed.steady_state`),
+* the exact :math:`\epsilon\to 0` NESS at that L (:func:`manybody.ed.secular_steady_state`),
+* the exclusion process, the diagonal part of that limit
+  (:func:`manybody.ed.exclusion_steady_state`),
+* the tGGE, grand canonical and projected onto fixed N (:func:`manybody.tgge.steady_state`).
+
+The differences separate the finite-:math:`\epsilon` error (exact vs secular, expected O(ε)),
+the coherences (secular vs exclusion) and the product-measure closure (exclusion vs tGGE,
+a finite-size effect). Sizes past an exact method's reach are skipped for that method.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from tqdm.auto import tqdm
+
+from .. import ed, tgge
+from ..models import NonreciprocalChain, RashbaZeemanChain
+from ._output import write_figure
+
+MODELS = {"nonreciprocal": NonreciprocalChain, "rashba-zeeman": RashbaZeemanChain}
+REACH = {  # largest L of each exact method at half filling within minutes on 2 cores
+    "nonreciprocal": {"ed": 12, "secular": 10, "exclusion": 14},
+    "rashba-zeeman": {"ed": 6, "secular": 5, "exclusion": 7},
+}
+
+
+def _max_dev(a, b) -> float:
+    return float(np.abs(np.asarray(a) - np.asarray(b)).max())
+
+
+def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10),
+                  epsilons=(0.5, 0.2, 0.05, 0.02, 0.005), filling: float = 0.5,
+                  progress: bool = True, **params) -> dict:
+    """Run the comparison, write ``validate_tgge_<model>.png/.json`` into ``out``.
+
+    Parameters
+    ----------
+    out : path
+        Output folder.
+    model : {"nonreciprocal", "rashba-zeeman"}
+        Which chain; ``params`` are passed to its constructor (default gamma_neq = 0.5).
+    Ls : sequence of int
+        Ring sizes (even L: periodic rings).
+    epsilons : sequence of float
+        Couplings of the exact NESS.
+    filling : float
+        N / M, integer N at every L.
+    """
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
+    params = {"gamma_neq": 0.5} | params
+    reach = REACH[model]
+    rows = []
+    for L in tqdm(Ls, desc="validate-tgge", disable=not progress):
+        base = MODELS[model](L, **params)
+        gc = tgge.steady_state(base, filling)
+        can = tgge.steady_state(base, filling, ensemble="canonical")
+        row = {"L": L, "tgge_gc": gc.current, "tgge_canonical": can.current,
+               "n_tgge_canonical": can.occupations}
+        if L <= reach["exclusion"]:
+            exc = ed.exclusion_steady_state(base, filling)
+            row |= {"exclusion": exc.current,
+                    "dn_exclusion_vs_tgge_canonical": _max_dev(exc.occupations, can.occupations),
+                    "dn_exclusion_vs_tgge_gc": _max_dev(exc.occupations, gc.occupations)}
+        if L <= reach["secular"]:
+            sec = ed.secular_steady_state(base, filling)
+            row |= {"secular": sec.current, "secular_coherences": sec.diagnostics["coherences"]}
+        if L <= reach["ed"]:
+            exact = [ed.steady_state(MODELS[model](L, **(params | {"eps": e})), filling)
+                     for e in epsilons]
+            row |= {"eps": list(epsilons), "exact": [r.current for r in exact],
+                    "dn_exact_vs_tgge_canonical": [_max_dev(r.occupations, can.occupations)
+                                                   for r in exact]}
+        rows.append(row)
+    fits = _fit_eps_power(rows)
+    fig = _plot(rows, fits, model)
+    parameters = MODELS[model](Ls[0], **params).params() | {
+        "L": list(Ls), "eps": list(epsilons), "filling": filling}
+    paths = write_figure(fig, out, f"validate_tgge_{model}", parameters,
+                         {"rows": rows, "eps_power_fits": fits})
+    return {"rows": rows, "fits": fits, **paths}
+
+
+def _fit_eps_power(rows) -> dict:
+    """Slope of log|I_exact(eps) - I_secular| against log eps, per L."""
+    fits = {}
+    for r in rows:
+        if "exact" in r and "secular" in r:
+            dev = np.abs(np.array(r["exact"]) - r["secular"])
+            ok = dev > 1e-14
+            if ok.sum() >= 2:
+                fits[str(r["L"])] = float(np.polyfit(np.log(np.array(r["eps"])[ok]),
+                                                     np.log(dev[ok]), 1)[0])
+    return fits
+
+
+def _plot(rows, fits, model):
+    fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.3))
+    for i, r in enumerate(rows):
+        if "exact" not in r:
+            continue
+        eps = np.array(r["eps"])
+        col = f"C{i}"
+        if "secular" in r:
+            slope = fits.get(str(r["L"]), np.nan)
+            a.loglog(eps, np.abs(np.array(r["exact"]) - r["secular"]), "o-", color=col,
+                     label=f"L={r['L']}: exact - secular (slope {slope:.2f})")
+        a.loglog(eps, np.abs(np.array(r["exact"]) - r["tgge_canonical"]), "s--", color=col,
+                 label=f"L={r['L']}: exact - tGGE(N)")
+        b.loglog(eps, r["dn_exact_vs_tgge_canonical"], "s--", color=col, label=f"L={r['L']}")
+    a.set(xlabel=r"$\epsilon$", ylabel=r"$|\Delta I|$ [$J$]", title="current error against ε")
+    a.legend(fontsize=7, frameon=False)
+    b.set(xlabel=r"$\epsilon$", ylabel=r"$\max_q |n_q^{exact} - n_q^{tGGE(N)}|$",
+          title="occupation error against ε")
+    b.legend(fontsize=7, frameon=False)
+    Ls = [r["L"] for r in rows]
+    for key, style, label in (("tgge_gc", "k-", "tGGE (grand canonical)"),
+                              ("tgge_canonical", "k--", "tGGE projected on N"),
+                              ("exclusion", "C1o", "exclusion process (ε→0, diagonal)"),
+                              ("secular", "C2s", "exact ε→0 (secular)")):
+        pts = [(r["L"], r[key]) for r in rows if key in r]
+        if pts:
+            c.plot(*zip(*pts, strict=True), style, label=label)
+    for r in rows:
+        if "exact" in r:
+            c.plot([r["L"]] * len(r["exact"]), r["exact"], "C3x", ms=4)
+    c.plot([], [], "C3x", label="exact at each ε")
+    c.set(xlabel="L", ylabel="NESS current [$J$]", title="current against L", xticks=Ls)
+    c.legend(fontsize=7, frameon=False)
+    fig.suptitle(f"tGGE validation, {model}")
+    fig.tight_layout()
+    return fig
