@@ -68,3 +68,15 @@ def test_cli_quick(bench, tmp_path, capsys):
     assert "Targets" in capsys.readouterr().out
     assert (tmp_path / "tgge_benchmarks.json").is_file()
     assert (tmp_path / "tgge_benchmarks.png").is_file()
+
+
+def test_ed_benchmark_quick_run(tmp_path):
+    """The exact-solver benchmark runs at quick sizes and its two methods agree."""
+    path = SCRIPT.parent / "ed_benchmarks.py"
+    spec = importlib.util.spec_from_file_location("ed_benchmarks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.run(quick=True, out=tmp_path)
+    assert [r["L"] for r in rows] == [L for _, L in module.QUICK]
+    assert all(r["max_dn"] < 1e-10 and r["block_dim"] < r["sector_dim"] ** 2 for r in rows)
+    assert json.loads((tmp_path / "ed_benchmarks.json").read_text())["quick"] is True
