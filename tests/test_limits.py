@@ -97,3 +97,31 @@ def test_validate_tgge_command_writes_table_and_plot(tmp_path, capsys):
     # exact -> secular linearly in eps (slope near 1)
     assert 0.7 < record["numbers"]["eps_power_fits"]["6"] < 1.3
     assert (tmp_path / "validate_tgge_nonreciprocal.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    "model", [NonreciprocalChain(6, gamma_neq=0.5), RashbaZeemanChain(4, gamma_neq=0.9)]
+)
+def test_kinetic_monte_carlo_matches_the_exact_exclusion_process(model):
+    exact = ed.exclusion_steady_state(model)
+    kmc = ed.kmc_steady_state(model, sweeps=20000, seed=1)
+    err = kmc.diagnostics["current_error"]
+    assert 0 < err < 0.05 * abs(exact.current) + 2e-3
+    assert abs(kmc.current - exact.current) < 4 * err
+    np.testing.assert_allclose(kmc.occupations, exact.occupations,
+                               atol=5 * kmc.diagnostics["occupation_error"])
+
+
+def test_kinetic_monte_carlo_at_large_L_agrees_with_tgge():
+    """L = 256: the product-measure closure error is below the statistical error."""
+    m = NonreciprocalChain(256, gamma_neq=0.5)
+    kmc = ed.kmc_steady_state(m, sweeps=4000, seed=2)
+    assert abs(kmc.current - tgge.steady_state(m).current) < 4 * kmc.diagnostics["current_error"]
+
+
+def test_kinetic_monte_carlo_input_is_checked():
+    with pytest.raises(ValueError, match="batches"):
+        ed.kmc_steady_state(NonreciprocalChain(6, gamma_neq=0.5), batches=1)
+    dense = NonreciprocalChain(6, gamma_neq=0.5, Delta=lambda k, p: np.ones_like(k) + 0j)
+    with pytest.raises(ValueError, match="factorized"):
+        ed.kmc_steady_state(dense)
