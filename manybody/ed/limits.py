@@ -22,19 +22,15 @@ from .. import observables
 from ..models.base import FreeFermionRing
 from ..result import Result
 from .fock import FockSector
-from .momentum import MomentumBlock
+from .momentum import MomentumBlock, trace_constrained
 from .solver import MAX_BLOCK_DIM, _sector, correlations, lindblad_operators, particle_number
 
 MAX_EXCLUSION_DIM = 60_000  # model 1 at half filling: L = 18 (48 620 states)
 
 
 def _solve_with_trace(A: sparse.spmatrix, trace_row: np.ndarray) -> np.ndarray:
-    """Kernel vector of A normalized by ``trace_row``: replace one row, sparse LU."""
-    A = sparse.lil_matrix(A)
-    r0 = int(np.flatnonzero(trace_row)[0])
-    A[r0, :] = trace_row
-    b = np.zeros(A.shape[0], dtype=A.dtype)
-    b[r0] = 1.0
+    """Kernel vector of A normalized by ``trace_row`` (sparse LU)."""
+    A, b = trace_constrained(A, trace_row)
     return spsolve(A.tocsc(), b)
 
 

@@ -24,6 +24,20 @@ from scipy.sparse.linalg import LinearOperator, gmres
 from .fock import FockSector
 
 
+def trace_constrained(A: sparse.spmatrix, trace_row: np.ndarray):
+    """``(A', b)``: A with its first row that carries the trace replaced by Tr = 1.
+
+    The trace functional is a left null vector of a Liouvillian (or a master-equation
+    generator), so that row is implied by the others; ``A' x = b`` fixes the normalization.
+    """
+    A = sparse.lil_matrix(A)
+    r0 = int(np.flatnonzero(trace_row)[0])
+    A[r0, :] = trace_row
+    b = np.zeros(A.shape[0], dtype=A.dtype)
+    b[r0] = 1.0
+    return A.tocsr(), b
+
+
 class MomentumBlock:
     """Index bookkeeping of the zero momentum-difference block of a Fock sector.
 
@@ -118,13 +132,7 @@ class MomentumBlock:
         RuntimeError
             If GMRES does not converge within 5000 iterations.
         """
-        tr = self.trace_row()
-        r0 = int(np.flatnonzero(tr)[0])
-        A = sparse.lil_matrix(Lsuper)
-        A[r0, :] = tr
-        A = A.tocsr()
-        b = np.zeros(self.dim, dtype=complex)
-        b[r0] = 1.0
+        A, b = trace_constrained(Lsuper, self.trace_row())
         d = A.diagonal()
         d[d == 0] = 1.0
         precond = LinearOperator(A.shape, matvec=lambda v: v / d, dtype=complex)
