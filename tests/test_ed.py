@@ -164,3 +164,22 @@ def test_momentum_block_equals_unreduced_sector(model, filling):
     assert block.current == pytest.approx(direct.current, abs=1e-10)
     assert block.diagnostics["solved_dim"] < direct.diagnostics["solved_dim"]
     assert block.diagnostics["residual"] < 1e-12
+
+
+def test_exact_evolution_reaches_gibbs_and_the_steady_state():
+    m = NonreciprocalChain(6, gamma_neq=0.0, eps=0.5, beta=1.5)
+    r = ed.evolve(m, [0.0, 50.0, 150.0])
+    sector = FockSector(6, 3)
+    E = sector.occupations() @ m.modes.flat_energies
+    w = np.exp(-m.beta * (E - E.min()))
+    np.testing.assert_allclose(r.occupations[0], 0.5, atol=1e-14)
+    np.testing.assert_allclose(r.occupations[-1], (w / w.sum()) @ sector.occupations(),
+                               atol=1e-8)
+    assert r.diagnostics["trace_drift"] < 1e-10
+    m2 = RashbaZeemanChain(3, gamma_neq=0.8, eps=0.3)
+    traj = ed.evolve(m2, [0.0, 400.0], initial="gibbs")
+    ness = ed.steady_state(m2)
+    np.testing.assert_allclose(traj.occupations[-1], ness.occupations, atol=1e-8)
+    assert traj.current[-1] == pytest.approx(ness.current, abs=1e-8)
+    with pytest.raises(ValueError, match="times"):
+        ed.evolve(m2, [1.0, 0.5])

@@ -70,6 +70,11 @@ class FockSector:
                 self._hops[key] = (rows, cols, 1.0 - 2.0 * (n_before % 2))
         return self._hops[key]
 
+    def expectation(self, a: int, b: int, rho: np.ndarray) -> complex:
+        r""":math:`\mathrm{Tr}(\rho\,\eta^\dagger_a\eta_b)` for a dense density matrix ``rho``."""
+        rows, cols, signs = self._hop(a, b)
+        return complex(np.sum(signs * rho[cols, rows]))
+
     def quadratic(self, matrix) -> sparse.csr_matrix:
         r"""Many-body matrix of :math:`\sum_{ab} M_{ab}\eta^\dagger_a\eta_b` (dense or sparse M)."""
         m = sparse.coo_matrix(matrix)
