@@ -112,7 +112,7 @@ def _figure(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .experiments.validation import validate_tgge
+    from .experiments.validation import validate_dynamics, validate_tgge
 
     result = validate_tgge(args.out, args.model, Ls=tuple(args.L), epsilons=tuple(args.eps),
                            gamma_neq=args.gamma_neq)
@@ -126,6 +126,10 @@ def _validate(args: argparse.Namespace) -> int:
         print(line)
     print(f"eps-power of |I_exact - I_secular|: {result['fits']}")
     print(f"wrote {result['png']} and {result['json']}")
+    if args.dynamics_L:
+        paths = validate_dynamics(args.out, args.model, L=args.dynamics_L,
+                                  gamma_neq=args.gamma_neq)
+        print(f"wrote {paths['png']} and {paths['json']}")
     return 0
 
 
@@ -153,6 +157,8 @@ def make_parser() -> argparse.ArgumentParser:
                      help="couplings epsilon of the exact NESS")
     val.add_argument("--gamma-neq", type=float, default=0.5, help="gamma_neq in [0, 1]")
     val.add_argument("--out", default="out", help="output folder (default ./out)")
+    val.add_argument("--dynamics-L", type=int, default=None,
+                     help="also overlay exact and tGGE dynamics (eps = 0.05) at this L")
 
     fig = sub.add_parser("figure", help="reproduce a paper figure (PNG + JSON)")
     fig.add_argument("name", nargs="?", help="figure name; see --list")

@@ -125,3 +125,18 @@ def test_kinetic_monte_carlo_input_is_checked():
     dense = NonreciprocalChain(6, gamma_neq=0.5, Delta=lambda k, p: np.ones_like(k) + 0j)
     with pytest.raises(ValueError, match="factorized"):
         ed.kmc_steady_state(dense)
+
+
+def test_validate_dynamics_writes_overlay(tmp_path):
+    import json
+
+    from manybody.experiments.validation import validate_dynamics
+
+    paths = validate_dynamics(tmp_path, "nonreciprocal", L=4, t_max=100.0)
+    numbers = json.loads(open(paths["json"]).read())["numbers"]
+    # both start at infinite temperature and relax on the same 1/eps time scale
+    assert numbers["current_exact"][0] == pytest.approx(0, abs=1e-14)
+    assert numbers["current_tgge"][-1] == pytest.approx(tgge.steady_state(
+        NonreciprocalChain(4, gamma_neq=0.5)).current, rel=1e-6)
+    assert numbers["current_exact"][-1] == pytest.approx(ed.steady_state(
+        NonreciprocalChain(4, gamma_neq=0.5)).current, rel=1e-6)
