@@ -132,7 +132,7 @@ def test_validate_dynamics_writes_overlay(tmp_path):
 
     from manybody.experiments.validation import validate_dynamics
 
-    paths = validate_dynamics(tmp_path, "nonreciprocal", L=4, t_max=100.0)
+    paths = validate_dynamics(tmp_path, "nonreciprocal", L=4, t_max=400.0)
     numbers = json.loads(open(paths["json"]).read())["numbers"]
     # both start at infinite temperature and relax on the same 1/eps time scale
     assert numbers["current_exact"][0] == pytest.approx(0, abs=1e-14)
