@@ -70,6 +70,12 @@ def test_thermal_bath_alone_gives_the_canonical_gibbs_state(eps, model_cls):
 
 def hand_built_liouvillian(model, N):
     """Eqs. (7), (8), (15) [model 1] or (17)-(19) [model 2] in real space with qutip.fdestroy."""
+    H, ops, _ = hand_built_operators(model, N)
+    return qutip.liouvillian(H, ops).full()
+
+
+def hand_built_operators(model, N):
+    """H0, the jumps and the Hamiltonian current operator in real space, in the N sector."""
     L, nb = model.L, model.n_bands
     M = L * nb
     c = [qutip.fdestroy(M, x) for x in range(M)]  # x = j * nb + s
@@ -115,9 +121,15 @@ def hand_built_liouvillian(model, N):
         else:  # Eq. (19)
             for s, gam in enumerate((model.gamma_up, model.gamma_down)):
                 ops.append(np.sqrt(g * model.J * gam) * site(j, s).dag() * site(j, s))
+    current = 0  # (1/L) sum_j -i (c^dag_{j+1} T c_j - h.c.)
+    for j in range(L):
+        for s in range(nb):
+            for t in range(nb):
+                hop = T[s, t] * site(j + 1, s).dag() * site(j, t)
+                current += -1j * (hop - hop.dag()) / L
     keep = [i for i in range(2**M) if bin(i).count("1") == N]
     proj = lambda op: qutip.Qobj(op.full()[np.ix_(keep, keep)])  # noqa: E731
-    return qutip.liouvillian(proj(H), [proj(op) for op in ops]).full()
+    return proj(H), [proj(op) for op in ops], proj(current)
 
 
 @pytest.mark.parametrize(
@@ -183,3 +195,29 @@ def test_exact_evolution_reaches_gibbs_and_the_steady_state():
     assert traj.current[-1] == pytest.approx(ness.current, abs=1e-8)
     with pytest.raises(ValueError, match="times"):
         ed.evolve(m2, [1.0, 0.5])
+
+
+@pytest.mark.parametrize("eps", [0.2, 0.05])
+def test_beyond_tgge_current_for_real_delta_matches_real_space_computation(eps):
+    """Real delta, delta': tGGE forbids a current (Eq. 14), the exact NESS carries O(eps).
+
+    The reference is independent of the library: real-space jumps (Eq. 15) and the real-space
+    current operator, qutip.steadystate on the N = 2 sector of L = 4.
+    """
+    model = NonreciprocalChain(4, gamma_neq=0.5, eps=eps, delta=1.3, delta_prime=0.4)
+    H, ops, current = hand_built_operators(model, 2)
+    reference = qutip.expect(current, qutip.steadystate(H, ops))
+    r = ed.steady_state(model)
+    assert r.current == pytest.approx(reference, abs=1e-12)
+    assert abs(r.current) > 1e-2 * eps  # nonzero, O(eps)
+    assert abs(ed.secular_steady_state(model).current) < 1e-14
+
+
+@pytest.mark.parametrize("L", [2, 4])
+def test_equal_spin_dephasing_current_vanishes_in_the_exact_ness(L):
+    """tGGE's zero for gamma_up = gamma_down (Fig. 5b) survives at finite eps and L."""
+    for eps in (0.5, 0.05):
+        r = ed.steady_state(RashbaZeemanChain(L, gamma_neq=0.5, eps=eps, gamma_up=0.5,
+                                              gamma_down=0.5))
+        assert abs(r.current) < 1e-9
+        assert abs(r.spin_currents["up"]) > 1e-3  # the spin currents themselves do not vanish
