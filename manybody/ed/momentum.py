@@ -120,24 +120,31 @@ class MomentumBlock:
         return rho
 
     def steady_state(self, Lsuper: sparse.csr_matrix, tol: float = 1e-12) -> np.ndarray:
-        r"""Solve :math:`\mathcal L x = 0`, Tr = 1, by GMRES with a Jacobi preconditioner.
+        r"""Solve :math:`\mathcal L x = 0`, Tr = 1, in the block (:func:`stationary_gmres`).
 
-        The first diagonal row is replaced by the trace condition. In the quasiparticle Fock
-        basis :math:`H_0` is diagonal, so the superoperator's diagonal holds the large
-        :math:`-i(E_s - E_{s'})` and the preconditioned system is close to the identity up
-        to O(epsilon / J) (about 25 iterations for the rings here).
-
-        Raises
-        ------
-        RuntimeError
-            If GMRES does not converge within 5000 iterations.
+        In the quasiparticle Fock basis :math:`H_0` is diagonal, so the superoperator's
+        diagonal holds the large :math:`-i(E_s - E_{s'})` and the Jacobi-preconditioned
+        system is close to the identity up to O(epsilon / J) (about 25 iterations here).
         """
-        A, b = trace_constrained(Lsuper, self.trace_row())
-        d = A.diagonal()
-        d[d == 0] = 1.0
-        precond = LinearOperator(A.shape, matvec=lambda v: v / d, dtype=complex)
-        x, info = gmres(A, b, M=precond, rtol=tol, restart=200, maxiter=25)
-        if info != 0:
-            raise RuntimeError(f"GMRES did not converge (info={info}); the block is "
-                               f"{self.dim}-dimensional")
-        return x
+        return stationary_gmres(Lsuper, self.trace_row(), tol)
+
+
+def stationary_gmres(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-12):
+    """Kernel vector of a Liouvillian or master-equation generator with Tr = 1.
+
+    GMRES with a Jacobi preconditioner on :func:`trace_constrained`.
+
+    Raises
+    ------
+    RuntimeError
+        If GMRES does not converge within 5000 iterations.
+    """
+    A, b = trace_constrained(A, trace_row)
+    d = A.diagonal()
+    d[d == 0] = 1.0
+    precond = LinearOperator(A.shape, matvec=lambda v: v / d, dtype=A.dtype)
+    x, info = gmres(A, b, M=precond, rtol=tol, restart=200, maxiter=25)
+    if info != 0:
+        raise RuntimeError(f"GMRES did not converge (info={info}) on a system of dimension "
+                           f"{A.shape[0]}")
+    return x
