@@ -16,22 +16,15 @@ import time
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.linalg import spsolve
 
 from .. import observables
 from ..models.base import FreeFermionRing
 from ..result import Result
 from .fock import FockSector
-from .momentum import MomentumBlock, stationary_gmres, trace_constrained
+from .momentum import MomentumBlock, stationary_gmres
 from .solver import MAX_BLOCK_DIM, _sector, correlations, lindblad_operators, particle_number
 
 MAX_EXCLUSION_DIM = 200_000  # model 1 at half filling: L = 20 (184 756 states)
-
-
-def _solve_with_trace(A: sparse.spmatrix, trace_row: np.ndarray) -> np.ndarray:
-    """Kernel vector of A normalized by ``trace_row`` (sparse LU)."""
-    A, b = trace_constrained(A, trace_row)
-    return spsolve(A.tocsc(), b)
 
 
 def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
@@ -65,7 +58,7 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     s, sp = block.pairs()
     scale = max(np.ptp(E), 1.0)
     keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * scale)
-    x = _solve_with_trace(D[keep][:, keep], block.trace_row()[keep])
+    x = stationary_gmres(D[keep][:, keep], block.trace_row()[keep])
     residual = float(np.abs(D[keep][:, keep] @ x).max())
     rho = np.zeros((sector.dim, sector.dim), dtype=complex)
     rho[s[keep], sp[keep]] = x

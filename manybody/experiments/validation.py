@@ -27,8 +27,8 @@ from ._output import write_figure
 
 MODELS = {"nonreciprocal": NonreciprocalChain, "rashba-zeeman": RashbaZeemanChain}
 REACH = {  # largest L of each exact method at half filling within minutes on 2 cores
-    "nonreciprocal": {"ed": 12, "secular": 10, "exclusion": 20},
-    "rashba-zeeman": {"ed": 6, "secular": 5, "exclusion": 10},
+    "nonreciprocal": {"ed": 12, "secular": 12, "exclusion": 20},
+    "rashba-zeeman": {"ed": 6, "secular": 6, "exclusion": 10},
 }
 
 
