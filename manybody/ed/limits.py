@@ -21,8 +21,8 @@ from .. import observables
 from ..models.base import FreeFermionRing
 from ..result import Result
 from .fock import FockSector
-from .momentum import MomentumBlock, stationary_gmres
-from .solver import MAX_BLOCK_DIM, _sector, correlations, lindblad_operators, particle_number
+from .momentum import stationary_gmres
+from .solver import _sector, correlations, lindblad_operators, momentum_block, particle_number
 
 MAX_EXCLUSION_DIM = 200_000  # model 1 at half filling: L = 20 (184 756 states)
 
@@ -49,10 +49,7 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     t0 = time.perf_counter()
     sector = _sector(model, filling)
     H, c_ops = lindblad_operators(model, sector)
-    block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
-    if block.dim > MAX_BLOCK_DIM:
-        raise ValueError(f"the momentum block has {block.dim} > {MAX_BLOCK_DIM} entries; "
-                         "use a smaller L")
+    block = momentum_block(model, sector)
     D = block.superoperator(0 * H, c_ops)
     E = H.diagonal().real
     s, sp = block.pairs()

@@ -58,6 +58,15 @@ def liouvillian(model: FreeFermionRing, filling: float = 0.5) -> qutip.Qobj:
     return qutip.liouvillian(qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops])
 
 
+def momentum_block(model: FreeFermionRing, sector: FockSector) -> MomentumBlock:
+    """The zero momentum-difference block of ``sector``, refused above ``MAX_BLOCK_DIM``."""
+    block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+    if block.dim > MAX_BLOCK_DIM:
+        raise ValueError(f"the momentum block has {block.dim} > {MAX_BLOCK_DIM} entries; "
+                         "use a smaller L")
+    return block
+
+
 def _sector(model: FreeFermionRing, filling: float) -> FockSector:
     return FockSector(model.n_modes, particle_number(model, filling), max_dim=MAX_SECTOR_DIM)
 
@@ -120,10 +129,7 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
         solved_dim = sector.dim**2
     else:
-        block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
-        if block.dim > MAX_BLOCK_DIM:
-            raise ValueError(f"the momentum block has {block.dim} > {MAX_BLOCK_DIM} entries; "
-                             "use a smaller L")
+        block = momentum_block(model, sector)
         S = block.superoperator(H, c_ops)
         x = block.steady_state(S, tol)
         residual = float(np.abs(S @ x).max())
@@ -182,10 +188,7 @@ def evolve(model: FreeFermionRing, times, filling: float = 0.5,
         raise ValueError(f"initial must be 'infinite_temperature' or 'gibbs', got {initial!r}")
     sector = _sector(model, filling)
     H, c_ops = lindblad_operators(model, sector)
-    block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
-    if block.dim > MAX_BLOCK_DIM:
-        raise ValueError(f"the momentum block has {block.dim} > {MAX_BLOCK_DIM} entries; "
-                         "use a smaller L")
+    block = momentum_block(model, sector)
     S = block.superoperator(H, c_ops)
     E = H.diagonal().real
     weights = np.ones(sector.dim) if initial == "infinite_temperature" else np.exp(
