@@ -38,10 +38,12 @@ def from_correlations(model: FreeFermionRing, C: np.ndarray) -> dict:
 
 
 def _assemble(model: FreeFermionRing, occupations: np.ndarray, parts: dict) -> dict:
+    """The fields of :class:`~manybody.result.Result` (scalars as Python floats)."""
+    parts = {s: float(v) if np.ndim(v) == 0 else v for s, v in parts.items()}
     energies = model.modes.energies
     return {
         "occupations": occupations,
         "energies": energies[:, 0] if model.n_bands == 1 else energies,
-        "current": sum(parts.values()),
+        "current": sum(parts.values()),  # a float, or an array over times
         "spin_currents": parts if model.n_bands > 1 else {},
     }

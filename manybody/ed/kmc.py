@@ -165,9 +165,7 @@ def kmc_steady_state(model: FreeFermionRing, filling: float = 0.5, *, sweeps: in
         method="exclusion-kmc", kind="steady_state", model=model.params(),
         options={"filling": float(filling), "sweeps": sweeps, "burn_in": burn_in,
                  "batches": batches, "seed": seed},
-        momenta=model.momenta, energies=obs["energies"], occupations=obs["occupations"],
-        current=float(obs["current"]),
-        spin_currents={k: float(v) for k, v in obs["spin_currents"].items()},
+        momenta=model.momenta, **obs,
         diagnostics={"current_error": sem(currents), "occupation_error": sem(batch_n),
                      "wall_time": time.perf_counter() - t0},
     )

@@ -63,8 +63,7 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     return Result(
         method="ed-secular", kind="steady_state", model=model.params(),
         options={"filling": float(filling), "degeneracy_tol": degeneracy_tol},
-        momenta=model.momenta, energies=obs["energies"], occupations=obs["occupations"],
-        current=obs["current"], spin_currents=obs["spin_currents"],
+        momenta=model.momenta, **obs,
         diagnostics={"residual": residual, "sector_dim": sector.dim,
                      "solved_dim": int(keep.size), "coherences": int(keep.size - sector.dim),
                      "hermiticity_error": float(np.abs(rho - rho.conj().T).max()),
@@ -121,9 +120,7 @@ def exclusion_steady_state(model: FreeFermionRing, filling: float = 0.5) -> Resu
     return Result(
         method="exclusion", kind="steady_state", model=model.params(),
         options={"filling": float(filling)}, momenta=model.momenta,
-        energies=obs["energies"], occupations=obs["occupations"],
-        current=float(obs["current"]),
-        spin_currents={k: float(v) for k, v in obs["spin_currents"].items()},
+        **obs,
         diagnostics={"residual": residual, "sector_dim": sector.dim,
                      "wall_time": time.perf_counter() - t0},
     )

@@ -142,10 +142,7 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         model=model.params(),
         options={"filling": float(filling), "method": method, "tol": tol},
         momenta=model.momenta,
-        energies=obs["energies"],
-        occupations=obs["occupations"],
-        current=obs["current"],
-        spin_currents=obs["spin_currents"],
+        **obs,
         diagnostics={
             "residual": residual,
             "trace_error": float(abs(np.trace(rho) - 1)),
