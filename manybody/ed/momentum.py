@@ -30,12 +30,16 @@ def trace_constrained(A: sparse.spmatrix, trace_row: np.ndarray):
     The trace functional is a left null vector of a Liouvillian (or a master-equation
     generator), so that row is implied by the others; ``A' x = b`` fixes the normalization.
     """
-    A = sparse.lil_matrix(A)
+    A = sparse.csr_matrix(A)
+    n = A.shape[0]
     r0 = int(np.flatnonzero(trace_row)[0])
-    A[r0, :] = trace_row
-    b = np.zeros(A.shape[0], dtype=A.dtype)
+    keep = np.ones(n)
+    keep[r0] = 0.0
+    cols = np.flatnonzero(trace_row)
+    row = sparse.csr_matrix((trace_row[cols], (np.full(cols.size, r0), cols)), shape=A.shape)
+    b = np.zeros(n, dtype=A.dtype)
     b[r0] = 1.0
-    return A.tocsr(), b
+    return (sparse.diags(keep) @ A + row).tocsr(), b
 
 
 class MomentumBlock:
