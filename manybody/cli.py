@@ -115,12 +115,15 @@ def _validate(args: argparse.Namespace) -> int:
     from .experiments.validation import validate_dynamics, validate_tgge
 
     result = validate_tgge(args.out, args.model, Ls=tuple(args.L), epsilons=tuple(args.eps),
+                           kmc_Ls=tuple(args.kmc_L), kmc_sweeps=args.kmc_sweeps,
                            gamma_neq=args.gamma_neq)
     for row in result["rows"]:
         line = f"L={row['L']:3d}  tGGE={row['tgge_gc']:+.6f}  tGGE(N)={row['tgge_canonical']:+.6f}"
         for key in ("exclusion", "secular"):
             if key in row:
                 line += f"  {key}={row[key]:+.6f}"
+        if "kmc" in row:
+            line += f"  kmc={row['kmc']:+.6f}({row['kmc_error']:.1e})"
         if "exact" in row:
             line += "  exact(eps)=" + ",".join(f"{v:+.6f}" for v in row["exact"])
         print(line)
@@ -155,6 +158,9 @@ def make_parser() -> argparse.ArgumentParser:
     val.add_argument("--L", type=int, nargs="+", default=[4, 6, 8, 10], help="ring sizes")
     val.add_argument("--eps", type=float, nargs="+", default=[0.5, 0.2, 0.05, 0.02, 0.005],
                      help="couplings epsilon of the exact NESS")
+    val.add_argument("--kmc-L", type=int, nargs="*", default=[],
+                     help="further ring sizes for the Monte Carlo exclusion process only")
+    val.add_argument("--kmc-sweeps", type=int, default=50_000, help="Monte Carlo sweeps per L")
     val.add_argument("--gamma-neq", type=float, default=0.5, help="gamma_neq in [0, 1]")
     val.add_argument("--out", default="out", help="output folder (default ./out)")
     val.add_argument("--dynamics-L", type=int, default=None,

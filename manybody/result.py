@@ -51,6 +51,9 @@ class Result:
         Ring-averaged particle current, Eq. (13) / Eq. (23); per time for trajectories.
     spin_currents : dict
         Orbital-resolved currents, Eq. (24) (empty for one-orbital models).
+    dissipative_currents : dict
+        The order-epsilon dissipative part of the current per bath, from the continuity
+        equation (exact methods; empty where a method neglects it, as tGGE does).
     times : ndarray or None
         Output times of a trajectory.
     diagnostics : dict
@@ -67,6 +70,7 @@ class Result:
     occupations: np.ndarray
     current: float | np.ndarray
     spin_currents: dict = field(default_factory=dict)
+    dissipative_currents: dict = field(default_factory=dict)
     times: np.ndarray | None = None
     diagnostics: dict = field(default_factory=dict)
 
@@ -76,6 +80,13 @@ class Result:
         n = np.asarray(self.occupations, dtype=float)
         with np.errstate(divide="ignore"):
             return np.log1p(-n) - np.log(n)
+
+    @property
+    def total_current(self) -> float | np.ndarray | None:
+        """Hamiltonian plus dissipative current; None if the method does not compute the latter."""
+        if not self.dissipative_currents:
+            return None
+        return self.current + sum(self.dissipative_currents.values())
 
     @property
     def particle_number(self) -> float | np.ndarray:
@@ -97,6 +108,8 @@ class Result:
                 "lambdas": self.lambdas,
                 "current": self.current,
                 "spin_currents": self.spin_currents,
+                "dissipative_currents": self.dissipative_currents,
+                "total_current": self.total_current,
                 "times": self.times,
                 "diagnostics": self.diagnostics,
                 "provenance": provenance(),
@@ -127,6 +140,10 @@ class Result:
             current=arr(cur) if isinstance(cur, list) else cur,
             spin_currents={
                 k: (arr(v) if isinstance(v, list) else v) for k, v in d["spin_currents"].items()
+            },
+            dissipative_currents={
+                k: (arr(v) if isinstance(v, list) else v)
+                for k, v in d.get("dissipative_currents", {}).items()
             },
             times=arr(d["times"]),
             diagnostics=d["diagnostics"],

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import qutip
 
-from manybody import ed
+from manybody import ed, observables, tgge
 from manybody.ed.fock import FockSector
 from manybody.models import NonreciprocalChain, RashbaZeemanChain
 
@@ -70,12 +70,13 @@ def test_thermal_bath_alone_gives_the_canonical_gibbs_state(eps, model_cls):
 
 def hand_built_liouvillian(model, N):
     """Eqs. (7), (8), (15) [model 1] or (17)-(19) [model 2] in real space with qutip.fdestroy."""
-    H, ops, _ = hand_built_operators(model, N)
+    H, ops, *_ = hand_built_operators(model, N)
     return qutip.liouvillian(H, ops).full()
 
 
 def hand_built_operators(model, N):
-    """H0, the jumps and the Hamiltonian current operator in real space, in the N sector."""
+    """H0, the jumps, the Hamiltonian current operator and the dissipative current operator of
+    the nonequilibrium jumps (position commutators written out by hand), in real space."""
     L, nb = model.L, model.n_bands
     M = L * nb
     c = [qutip.fdestroy(M, x) for x in range(M)]  # x = j * nb + s
@@ -113,11 +114,16 @@ def hand_built_operators(model, N):
         for b, eb in zip(etas, energies, strict=True):
             ops.append(amp * np.exp(model.beta * (eb - ea) / 4) * a.dag() * b)  # Eq. (8)/(18)
     g = model.eps * model.gamma_neq
+    dissipative = 0 * H  # (1/L) sum_j Re L_j^dag [X, L_j]; dephasing n_j commutes with X
     for j in range(L):
         if nb == 1:  # Eq. (15)
             d, dp = model.delta, model.delta_prime
             ops.append(np.sqrt(g * model.J) * (site(j, 0).dag() + d * site(j + 1, 0).dag())
                        * (site(j, 0) - dp * site(j + 1, 0)))
+            # [X, c_j^dag c_{j+1}] = -c_j^dag c_{j+1}, [X, c_{j+1}^dag c_j] = +c_{j+1}^dag c_j
+            XL = np.sqrt(g * model.J) * (dp * site(j, 0).dag() * site(j + 1, 0)
+                                          + d * site(j + 1, 0).dag() * site(j, 0))
+            dissipative += (ops[-1].dag() * XL + XL.dag() * ops[-1]) / (2 * L)
         else:  # Eq. (19)
             for s, gam in enumerate((model.gamma_up, model.gamma_down)):
                 ops.append(np.sqrt(g * model.J * gam) * site(j, s).dag() * site(j, s))
@@ -129,7 +135,7 @@ def hand_built_operators(model, N):
                 current += -1j * (hop - hop.dag()) / L
     keep = [i for i in range(2**M) if bin(i).count("1") == N]
     proj = lambda op: qutip.Qobj(op.full()[np.ix_(keep, keep)])  # noqa: E731
-    return proj(H), [proj(op) for op in ops], proj(current)
+    return proj(H), [proj(op) for op in ops], proj(current), proj(dissipative)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +211,7 @@ def test_beyond_tgge_current_for_real_delta_matches_real_space_computation(eps):
     current operator, qutip.steadystate on the N = 2 sector of L = 4.
     """
     model = NonreciprocalChain(4, gamma_neq=0.5, eps=eps, delta=1.3, delta_prime=0.4)
-    H, ops, current = hand_built_operators(model, 2)
+    H, ops, current, _ = hand_built_operators(model, 2)
     reference = qutip.expect(current, qutip.steadystate(H, ops))
     r = ed.steady_state(model)
     assert r.current == pytest.approx(reference, abs=1e-12)
@@ -221,3 +227,70 @@ def test_equal_spin_dephasing_current_vanishes_in_the_exact_ness(L):
                                               gamma_down=0.5))
         assert abs(r.current) < 1e-9
         assert abs(r.spin_currents["up"]) > 1e-3  # the spin currents themselves do not vanish
+
+
+@pytest.mark.parametrize(("delta", "delta_prime"), [(1.3, 0.4), (1 + 1j, 1 + 0.5j)])
+def test_dissipative_current_matches_real_space_computation(delta, delta_prime):
+    """The Raman jumps' dissipative current against hand-written position commutators of
+    Eq. (15) (qutip, real space, independent of the library's momentum-space route)."""
+    model = NonreciprocalChain(4, gamma_neq=0.5, eps=0.2, delta=delta, delta_prime=delta_prime)
+    H, ops, current, dissipative = hand_built_operators(model, 2)
+    rho = qutip.steadystate(H, ops)
+    r = ed.steady_state(model)
+    assert r.dissipative_currents["nonequilibrium"] == pytest.approx(
+        qutip.expect(dissipative, rho), abs=1e-12)
+    assert abs(r.dissipative_currents["nonequilibrium"]) > 1e-3
+    assert r.total_current == pytest.approx(r.current + sum(r.dissipative_currents.values()))
+
+
+@pytest.mark.parametrize(("delta", "delta_prime"), [(1.0, 1.0), (1.0, -1.0)])
+def test_inversion_symmetric_raman_jumps_carry_no_total_current(delta, delta_prime):
+    """|delta| = |delta'| = 1 (real): inversion maps the jumps of Eq. (15) onto themselves
+    (up to sign), so every part of the exact current vanishes at finite eps."""
+    r = ed.steady_state(NonreciprocalChain(6, gamma_neq=0.5, eps=0.3, delta=delta,
+                                           delta_prime=delta_prime))
+    assert abs(r.current) < 1e-12
+    assert all(abs(v) < 1e-12 for v in r.dissipative_currents.values())
+
+
+@pytest.mark.parametrize(
+    "model",
+    [NonreciprocalChain(4, gamma_neq=0.5, eps=0.1, delta=1.3, delta_prime=0.4),
+     NonreciprocalChain(5, gamma_neq=0.5, eps=0.1),
+     RashbaZeemanChain(3, gamma_neq=0.5, eps=0.1, h=0.3)],
+)
+def test_gge_dissipative_current_is_wick_of_the_many_body_operator(model):
+    """Wick's formula for a mode-diagonal Gaussian state equals the many-body expectation
+    summed over all particle-number sectors; the thermal bath gives exactly zero."""
+    M = model.n_modes
+    n = np.random.default_rng(7).uniform(0.05, 0.95, M)
+    exact = {"thermal": 0.0, "nonequilibrium": 0.0}
+    for N in range(M + 1):
+        sector = FockSector(M, N)
+        occ = sector.occupations()
+        weights = np.prod(np.where(occ == 1, n, 1 - n), axis=1)
+        for bath, op in ed.dissipative_current_operators(model, sector).items():
+            exact[bath] += float(np.real(op.diagonal() @ weights))
+    for bath, jumps in model.jumps_by_bath().items():
+        assert observables.gge_dissipative_current(model, jumps, n) == pytest.approx(
+            exact[bath], abs=1e-14)
+    assert abs(exact["thermal"]) < 1e-15
+    if model.n_bands == 1:
+        assert abs(exact["nonequilibrium"]) > 1e-3
+
+
+def test_real_delta_dissipative_current_tends_to_the_gge_value():
+    """Real delta, delta': the exact O(eps) current is mostly the Raman jumps' dissipative
+    part; per eps it tends to Wick's value in the L -> infinity tGGE state as 0.14 / L, as
+    the validation run measured (L = 4..12); here L = 6, 8."""
+    gge_model = NonreciprocalChain(64, gamma_neq=0.5, eps=1.0, delta=1.3, delta_prime=0.4)
+    n = tgge.steady_state(gge_model).occupations
+    jumps = gge_model.jumps_by_bath(("nonequilibrium",))["nonequilibrium"]
+    gge = observables.gge_dissipative_current(gge_model, jumps, n)
+    assert gge == pytest.approx(0.20320, abs=1e-5)
+    for L in (6, 8):
+        per_eps = [ed.steady_state(NonreciprocalChain(
+            L, gamma_neq=0.5, eps=eps, delta=1.3, delta_prime=0.4)).dissipative_currents[
+                "nonequilibrium"] / eps for eps in (0.02, 0.005)]
+        assert per_eps[0] == pytest.approx(per_eps[1], rel=1e-3)  # linear in eps
+        assert 0.13 < L * (per_eps[1] - gge) < 0.15

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.linalg
 
 from manybody.models import NonreciprocalChain, RashbaZeemanChain, Rates
 
@@ -86,6 +87,26 @@ def test_modes_diagonalize_real_space_hamiltonian(model):
     np.testing.assert_allclose(G.conj().T @ G, np.eye(G.shape[0]), atol=1e-12)
     D = G.conj().T @ real_space_hamiltonian(model) @ G
     np.testing.assert_allclose(D, np.diag(model.modes.flat_energies), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [NonreciprocalChain(7, gamma_neq=0.3), NonreciprocalChain(6, gamma_neq=0.3),
+     RashbaZeemanChain(5, gamma_neq=0.3, h=0.4), RashbaZeemanChain(4, gamma_neq=0.3)],
+)
+def test_real_space_transform_and_position_commutator(model):
+    """The FFT transform equals the dense G O G^dagger; H0 becomes the hopping matrix with the
+    boundary sign; -i[X, H0] / L is the current matrix of Eq. (13)/(23) (minimal image)."""
+    G, M = fourier(model), model.n_modes
+    op = np.random.default_rng(3).normal(size=(M, M, 2)) @ np.array([1, 1j])
+    np.testing.assert_allclose(model.to_real_space(op), G @ op @ G.conj().T, atol=1e-12)
+    np.testing.assert_allclose(model.from_real_space(model.to_real_space(op)), op, atol=1e-12)
+    H0 = np.diag(model.modes.flat_energies)
+    np.testing.assert_allclose(model.to_real_space(H0), real_space_hamiltonian(model),
+                               atol=1e-12)
+    current = -1j * model.position_commutator(H0) / model.L
+    blocks = sum(model.current_matrices().values())
+    np.testing.assert_allclose(current, scipy.linalg.block_diag(*blocks), atol=1e-13)
 
 
 def test_momentum_grid_and_boundary_sign():

@@ -307,3 +307,21 @@ def test_rashba_steady_state_for_random_parameters(gamma_neq, alpha_y, alpha_z, 
         r = tgge.steady_state(m)
     assert r.diagnostics["residual"] <= 1e-10
     assert sum(r.spin_currents.values()) == pytest.approx(r.current, abs=1e-14)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [  # found by random sweeps: a nearly singular 2R system; before the fixes a 2.7e-9
+        # residual (stalled Newton) and a fallback relaxation that grew to 14 GB
+        {"L": 24, "gamma_neq": 1e-6, "alpha_y": 0.0, "alpha_z": 0.0, "h": -1.3125,
+         "gamma_up": 0.9921875, "gamma_down": 0.0078125, "filling": 0.5},
+        {"L": 16, "beta": 9.874678, "gamma_neq": 0.6398543, "alpha_y": 0.0, "alpha_z": 0.0,
+         "h": -1.3774342, "gamma_up": 0.2561287, "gamma_down": 0.7438713, "filling": 0.1902334},
+    ],
+)
+def test_decoupled_spin_bands_reach_round_off(kwargs):
+    kwargs = dict(kwargs)
+    filling = kwargs.pop("filling")
+    r = tgge.steady_state(RashbaZeemanChain(**kwargs), filling=filling)
+    assert r.diagnostics["residual"] < 1e-13
+    assert r.particle_number == pytest.approx(filling * 2 * kwargs["L"], abs=1e-10)

@@ -6,7 +6,11 @@ For each ring size L it computes, at the same model parameters and the same fixe
 * the exact :math:`\epsilon\to 0` NESS at that L (:func:`manybody.ed.secular_steady_state`),
 * the exclusion process, the diagonal part of that limit
   (:func:`manybody.ed.exclusion_steady_state`),
-* the tGGE, grand canonical and projected onto fixed N (:func:`manybody.tgge.steady_state`).
+* the tGGE, grand canonical and projected onto fixed N (:func:`manybody.tgge.steady_state`),
+* beyond the exact reach, the exclusion process by kinetic Monte Carlo
+  (:func:`manybody.ed.kmc_steady_state`, rows ``kmc_Ls``, one standard error),
+* the order-epsilon dissipative current: exact (:func:`manybody.ed.steady_state`) and by
+  Wick's theorem in the tGGE state (:func:`manybody.observables.gge_dissipative_current`).
 
 The differences separate the finite-:math:`\epsilon` error (exact vs secular, expected O(ε)),
 the coherences (secular vs exclusion) and the product-measure closure (exclusion vs tGGE,
@@ -21,7 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from .. import ed, tgge
+from .. import ed, observables, tgge
 from ..models import NonreciprocalChain, RashbaZeemanChain
 from ._output import write_figure
 
@@ -38,7 +42,8 @@ def _max_dev(a, b) -> float:
 
 def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10),
                   epsilons=(0.5, 0.2, 0.05, 0.02, 0.005), filling: float = 0.5,
-                  progress: bool = True, **params) -> dict:
+                  kmc_Ls=(), kmc_sweeps: int = 50_000, progress: bool = True,
+                  **params) -> dict:
     """Run the comparison, write ``validate_tgge_<model>.png/.json`` into ``out``.
 
     Parameters
@@ -53,18 +58,31 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
         Couplings of the exact NESS.
     filling : float
         N / M, integer N at every L.
+    kmc_Ls : sequence of int
+        Further sizes where only the tGGE and the kinetic Monte Carlo exclusion process run.
+    kmc_sweeps : int
+        Monte Carlo sweeps (hops per mode) of each such size.
     """
     if model not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
     params = {"gamma_neq": 0.5} | params
     reach = REACH[model]
     rows = []
-    for L in tqdm(Ls, desc="validate-tgge", disable=not progress):
+    for L in tqdm(list(Ls) + list(kmc_Ls), desc="validate-tgge", disable=not progress):
         base = MODELS[model](L, **params)
         gc = tgge.steady_state(base, filling)
         can = tgge.steady_state(base, filling, ensemble="canonical")
+        neq = base.jumps_by_bath(("nonequilibrium",))["nonequilibrium"]
         row = {"L": L, "tgge_gc": gc.current, "tgge_canonical": can.current,
-               "n_tgge_canonical": can.occupations}
+               "n_tgge_canonical": can.occupations,
+               "gge_dissipative_per_eps": observables.gge_dissipative_current(
+                   base, neq, gc.occupations.reshape(-1)) / base.eps}
+        if L in kmc_Ls:
+            kmc = ed.kmc_steady_state(base, filling, sweeps=kmc_sweeps)
+            rows.append(row | {"kmc": kmc.current,
+                               "kmc_error": kmc.diagnostics["current_error"],
+                               "kmc_sweeps": kmc_sweeps})
+            continue
         if L <= reach["exclusion"]:
             exc = ed.exclusion_steady_state(base, filling)
             row |= {"exclusion": exc.current,
@@ -77,13 +95,16 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
             exact = [ed.steady_state(MODELS[model](L, **(params | {"eps": e})), filling)
                      for e in epsilons]
             row |= {"eps": list(epsilons), "exact": [r.current for r in exact],
+                    "exact_total": [r.total_current for r in exact],
+                    "exact_dissipative": [r.dissipative_currents for r in exact],
                     "dn_exact_vs_tgge_canonical": [_max_dev(r.occupations, can.occupations)
                                                    for r in exact]}
         rows.append(row)
     fits = _fit_eps_power(rows)
     fig = _plot(rows, fits, model)
     parameters = MODELS[model](Ls[0], **params).params() | {
-        "L": list(Ls), "eps": list(epsilons), "filling": filling}
+        "L": list(Ls), "eps": list(epsilons), "filling": filling, "kmc_L": list(kmc_Ls),
+        "kmc_sweeps": kmc_sweeps}
     paths = write_figure(fig, out, f"validate_tgge_{model}", parameters,
                          {"rows": rows, "eps_power_fits": fits})
     return {"rows": rows, "fits": fits, **paths}
@@ -103,7 +124,7 @@ def _fit_eps_power(rows) -> dict:
 
 
 def _plot(rows, fits, model):
-    fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.3))
+    fig, ((a, b), (c, d)) = plt.subplots(2, 2, figsize=(12, 8.5))
     for i, r in enumerate(rows):
         if "exact" not in r:
             continue
@@ -123,7 +144,6 @@ def _plot(rows, fits, model):
     b.set(xlabel=r"$\epsilon$", ylabel=r"$\max_q |n_q^{exact} - n_q^{tGGE(N)}|$",
           title="occupation error against ε")
     b.legend(fontsize=7, frameon=False)
-    Ls = [r["L"] for r in rows]
     for key, style, label in (("tgge_gc", "k-", "tGGE (grand canonical)"),
                               ("tgge_canonical", "k--", "tGGE projected on N"),
                               ("exclusion", "C1o", "exclusion process (ε→0, diagonal)"),
@@ -131,12 +151,29 @@ def _plot(rows, fits, model):
         pts = [(r["L"], r[key]) for r in rows if key in r]
         if pts:
             c.plot(*zip(*pts, strict=True), style, label=label)
+    kmc = [r for r in rows if "kmc" in r]
+    if kmc:
+        c.errorbar([r["L"] for r in kmc], [r["kmc"] for r in kmc],
+                   [r["kmc_error"] for r in kmc], fmt="C1^", label="exclusion process (KMC)")
     for r in rows:
         if "exact" in r:
             c.plot([r["L"]] * len(r["exact"]), r["exact"], "C3x", ms=4)
     c.plot([], [], "C3x", label="exact at each ε")
-    c.set(xlabel="L", ylabel="NESS current [$J$]", title="current against L", xticks=Ls)
+    c.set(xscale="log", xlabel="L", ylabel="NESS current [$J$]", title="current against L")
     c.legend(fontsize=7, frameon=False)
+    for ref, col, name in (("tgge_gc", "C1", "tGGE"), ("tgge_canonical", "C7", "tGGE(N)")):
+        gap = [(r["L"], r["L"] * (r["exclusion"] - r[ref])) for r in rows
+               if "exclusion" in r and r["L"] >= 10]  # smaller L: shell effects, see panel c
+        if gap:
+            d.plot(*zip(*gap, strict=True), "o", color=col, label=f"exclusion (exact) - {name}")
+        if kmc:
+            d.errorbar([r["L"] for r in kmc], [r["L"] * (r["kmc"] - r[ref]) for r in kmc],
+                       [r["L"] * r["kmc_error"] for r in kmc], fmt="^", color=col,
+                       label=f"exclusion (KMC) - {name}")
+    d.axhline(0.0, color="k", lw=0.5)
+    d.set(xscale="log", xlabel="L", ylabel=r"$L\,(I_{excl} - I_{tGGE})$ [$J$]",
+          title="closure error × L (ε → 0, L ≥ 10)")
+    d.legend(fontsize=7, frameon=False)
     fig.suptitle(f"tGGE validation, {model}")
     fig.tight_layout()
     return fig

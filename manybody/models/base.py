@@ -249,24 +249,75 @@ class FreeFermionRing(ABC):
         g = (self.J / self.L) * np.exp(0.5 * self.beta * (e - e0))[None, :]
         return Rates(f=f, g=g)
 
-    def jumps(self) -> list[sparse.coo_matrix]:
-        r"""All jumps with their prefactors: the M^2 thermal ones of Eq. (8)/(18),
+    def jumps_by_bath(self, baths: tuple[str, ...] = ("thermal", "nonequilibrium"),
+                      ) -> dict[str, list[sparse.coo_matrix]]:
+        r"""The jumps with their prefactors, by bath: ``"thermal"``, the M^2 of Eq. (8)/(18),
         :math:`\sqrt{\epsilon\gamma_{eq} J/L}\, e^{\beta(\epsilon_b-\epsilon_a)/4}
-        \eta^\dagger_a\eta_b`, then :math:`\sqrt{\epsilon\gamma_{neq}}` times
-        :meth:`nonequilibrium_jumps`. Zero-weight baths contribute no jumps.
+        \eta^\dagger_a\eta_b`, and ``"nonequilibrium"``, :math:`\sqrt{\epsilon\gamma_{neq}}`
+        times :meth:`nonequilibrium_jumps`. A bath of zero weight has no jumps.
         """
-        M, e = self.n_modes, self.modes.flat_energies
-        out = []
-        if self.gamma_eq > 0:
+        out: dict[str, list[sparse.coo_matrix]] = {}
+        if "thermal" in baths:
+            M, e = self.n_modes, self.modes.flat_energies
             amp = np.sqrt(self.eps * self.gamma_eq * self.J / self.L)
-            for a in range(M):
-                for b in range(M):
-                    val = amp * np.exp(self.beta * (e[b] - e[a]) / 4)
-                    out.append(sparse.coo_matrix(([val], ([a], [b])), shape=(M, M)))
-        if self.gamma_neq > 0:
+            out["thermal"] = [
+                sparse.coo_matrix(([amp * np.exp(self.beta * (e[b] - e[a]) / 4)], ([a], [b])),
+                                  shape=(M, M))
+                for a in range(M) for b in range(M)] if self.gamma_eq > 0 else []
+        if "nonequilibrium" in baths:
             c = np.sqrt(self.eps * self.gamma_neq)
-            out += [c * Mm for Mm in self.nonequilibrium_jumps()]
+            out["nonequilibrium"] = ([c * Mm for Mm in self.nonequilibrium_jumps()]
+                                     if self.gamma_neq > 0 else [])
         return out
+
+    def jumps(self) -> list[sparse.coo_matrix]:
+        """All jumps of :meth:`jumps_by_bath` in one list (thermal first)."""
+        return [m for ops in self.jumps_by_bath().values() for m in ops]
+
+    def to_real_space(self, matrix) -> np.ndarray:
+        r"""Real-space matrix :math:`R = W O W^\dagger` of :math:`\sum_{ab} O_{ab}
+        \eta^\dagger_a\eta_b = \sum R_{(js),(ls')} c^\dagger_{js}c_{ls'}`, by FFT.
+
+        W is the unitary of :math:`c_{js} = \sum_a W_{(js),a}\eta_a`,
+        :math:`W_{(js),(k\nu)} = L^{-1/2} e^{ikj} U_{s\nu}(k)` (Fourier convention
+        :math:`c_j = L^{-1/2}\sum_k e^{ikj}c_k`); sites j = 0..L-1, index j * n_bands + s.
+        """
+        L, nb, U = self.L, self.n_bands, self.modes.vectors
+        op = np.asarray(sparse.coo_matrix(matrix).todense()).reshape(L, nb, L, nb)
+        op = np.einsum("msn,mnpq,prq->mspr", U, op, U.conj(), optimize=True)
+        sign = (1.0 - 2.0 * (np.arange(L) % 2))[:, None, None, None]
+        R = np.fft.ifft(np.fft.fft(op, axis=2), axis=0) * sign * np.swapaxes(sign, 0, 2)
+        return R.reshape(L * nb, L * nb)
+
+    def from_real_space(self, R: np.ndarray) -> np.ndarray:
+        r"""Inverse of :meth:`to_real_space`: the mode-basis matrix :math:`W^\dagger R W`."""
+        L, nb, U = self.L, self.n_bands, self.modes.vectors
+        sign = (1.0 - 2.0 * (np.arange(L) % 2))[:, None, None, None]
+        R = np.asarray(R).reshape(L, nb, L, nb) * sign * np.swapaxes(sign, 0, 2)
+        op = np.fft.fft(np.fft.ifft(R, axis=2), axis=0)
+        out = np.einsum("msn,mspr,prq->mnpq", U.conj(), op, U, optimize=True)
+        return out.reshape(L * nb, L * nb)
+
+    @cached_property
+    def displacements(self) -> np.ndarray:
+        r"""Minimal-image displacement :math:`d(j - l) \in (-L/2, L/2)` between the orbitals
+        of the real-space index, ``(M, M)``; :math:`d = 0` for the two-way ambiguous
+        :math:`|j - l| = L/2`."""
+        L = self.L
+        r = np.subtract.outer(np.arange(L), np.arange(L)) % L
+        d = np.where(2 * r < L, r, r - L).astype(float)
+        d[2 * r == L] = 0.0
+        return np.kron(d, np.ones((self.n_bands, self.n_bands)))
+
+    def position_commutator(self, matrix) -> np.ndarray:
+        r"""Mode-basis matrix of :math:`[X, O]`, :math:`O = \sum_{ab} O_{ab}\eta^\dagger_a\eta_b`.
+
+        :math:`X = \sum_j x_j n_j` is the position on the ring with the minimal-image rule
+        (:attr:`displacements`): :math:`[X, c^\dagger_{js}c_{ls'}] = d(j-l)\,
+        c^\dagger_{js}c_{ls'}`. Exact for local operators (the Hamiltonian, Eq. 15, Eq. 19);
+        a convention for the thermal jumps of Eq. (8), which are spread over the ring.
+        """
+        return self.from_real_space(self.displacements * self.to_real_space(matrix))
 
     def rates(self) -> Rates:
         r"""All rates, :math:`\epsilon(\gamma_{eq} W^{eq} + \gamma_{neq} W^{neq})`."""

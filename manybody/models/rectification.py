@@ -153,7 +153,9 @@ class RashbaZeemanChain(FreeFermionRing):
     leaves an O(1/L) current from the two crossing momenta, a finite-size effect that
     vanishes as L grows. ``crossing="velocity"`` diagonalizes :math:`\partial_k h` in the pair,
     continuing the smooth bands through the crossing; at h = 0 the bands then carry a
-    k-independent spin and the current vanishes for every L.
+    k-independent spin and the current vanishes for every L. The exact secular
+    (:math:`\epsilon\to 0`) NESS, which does not depend on this choice, is closer to the
+    exclusion process of the dissipator's basis (L = 4, 6; a test checks L = 4).
 
     Parameters
     ----------

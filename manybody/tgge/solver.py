@@ -121,6 +121,26 @@ def _balance(rates: Rates, n: np.ndarray, m: np.ndarray):
     return ndot, float(np.max(np.abs(ndot[live]) / scale[live], initial=0.0))
 
 
+def _descent(fun, x, F, jac, norm):
+    """A backtracked Newton step that decreases max|F|, or None.
+
+    The least-squares Newton direction first; where it stalls (a nearly singular Jacobian,
+    e.g. a bath of weight 1e-6 that barely moves the occupations) the direction with
+    equilibrated Jacobian columns, which resolves the weak directions.
+    """
+    cols = 1.0 / np.maximum(np.abs(jac).max(axis=0), 1e-300)
+    for scale in (np.ones_like(cols), cols):
+        dx = scale * np.linalg.lstsq(jac * scale, -F, rcond=None)[0]
+        dx /= max(1.0, np.abs(dx).max())
+        t = 1.0
+        while t > 1e-10:
+            F_new, jac_new = fun(x + t * dx)
+            if np.abs(F_new).max() < norm:
+                return dx, t, F_new, jac_new
+            t /= 2
+    return None
+
+
 # -- steady state on one connected component -----------------------------------------------
 def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, n0: np.ndarray):
     """Solve the 2R self-consistency of the module docstring from the guess ``n0``.
@@ -161,16 +181,10 @@ def _factorized_root(f: np.ndarray, g: np.ndarray, N: float, n0: np.ndarray):
         norm = np.abs(F).max()
         if norm <= 1e-15:
             break  # otherwise iterate until |F| stops decreasing (round-off level)
-        dx = np.linalg.lstsq(jac, -F, rcond=None)[0]
-        dx /= max(1.0, np.abs(dx).max())
-        t = 1.0
-        while t > 1e-10:
-            F_new, jac_new = fun(x + t * dx)
-            if np.abs(F_new).max() < norm:
-                break
-            t /= 2
-        else:
+        step = _descent(fun, x, F, jac, norm)
+        if step is None:
             break  # no descent: the caller's residual check decides
+        dx, t, F_new, jac_new = step
         x, F, jac = x + t * dx, F_new, jac_new
     n, m = occupations(x)[:2]
     return n, m, iterations
@@ -192,6 +206,9 @@ def _dense_root(W: np.ndarray, n_start: np.ndarray, N: float, tol: float):
     return sol.x, int(sol.nfev)
 
 
+DENSE_POLISH_MAX = 4096  # largest component polished by the dense Newton (128 MB matrix)
+
+
 def _relax(rhs: RateEquation, rates: Rates, n0: np.ndarray, tol: float, max_chunks: int = 60):
     """Integrate the rate equation until the relative residual is below ``tol``."""
     W_scale = rates.f.T @ rates.g.sum(axis=1) if rates.factorized else rates.dense().sum(axis=1)
@@ -199,7 +216,7 @@ def _relax(rhs: RateEquation, rates: Rates, n0: np.ndarray, tol: float, max_chun
     n = n0
     for _ in range(max_chunks):
         sol = solve_ivp(lambda t, y: rhs(y), (0.0, chunk), n, method="LSODA", rtol=1e-10,
-                        atol=1e-13)
+                        atol=1e-13, t_eval=[chunk])  # keep only the end point: bounded memory
         n = np.clip(sol.y[:, -1], 0.0, 1.0)
         if _balance(rates, n, 1 - n)[1] <= tol:
             break
@@ -317,6 +334,13 @@ def steady_state(
                         best, n[idx], m[idx] = res, nn, mm
                     if res <= tol:
                         break
+                if best > tol and idx.size <= DENSE_POLISH_MAX:
+                    # a nearly singular 2R system (decoupled bands at large beta): Newton on
+                    # the M balance equations from the best root, O(M^3)
+                    nn, it = _dense_root(rates.dense()[np.ix_(idx, idx)], n[idx], N_c, tol)
+                    iterations += it
+                    if _balance(sub, nn, 1 - nn)[1] < best:
+                        n[idx], m[idx] = nn, 1 - nn
             else:
                 W = rates.dense()[np.ix_(idx, idx)]
                 n[idx], it = _dense_root(W, start[idx], N_c, tol)
