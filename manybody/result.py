@@ -24,6 +24,8 @@ def _jsonable(x):
         return int(x)
     if isinstance(x, np.bool_):
         return bool(x)
+    if isinstance(x, (complex, np.complexfloating)):
+        return [_jsonable(float(np.real(x))), _jsonable(float(np.imag(x)))]
     return x
 
 
@@ -34,7 +36,7 @@ class Result:
     Attributes
     ----------
     method : str
-        "tgge" (later also "ed", "mpo").
+        "tgge", "ed", "exclusion-kmc", ... (later also "mpo").
     kind : str
         "steady_state" or "trajectory".
     model : dict
@@ -42,18 +44,23 @@ class Result:
     options : dict
         The solver options used.
     momenta : ndarray, shape (L,)
-        :math:`k_m = -\\pi + 2\\pi m/L`.
+        :math:`k_m = -\\pi + 2\\pi m/L` (fermion rings; None for other models).
     energies : ndarray, shape (L,) or (L, 2)
         Mode energies (bands "+", "-" for two-band models).
     occupations : ndarray
-        :math:`n_{k\\nu}`, shape like ``energies``, with a leading time axis for trajectories.
+        :math:`n_{k\\nu}`, shape like ``energies``, with a leading time axis for trajectories;
+        for other models the populations of their states or levels.
     current : float or ndarray
-        Ring-averaged particle current, Eq. (13) / Eq. (23); per time for trajectories.
+        The model's headline current (fermion rings: ring-averaged particle current,
+        Eq. (13) / Eq. (23)); per time for trajectories.
     spin_currents : dict
         Orbital-resolved currents, Eq. (24) (empty for one-orbital models).
     dissipative_currents : dict
         The order-epsilon dissipative part of the current per bath, from the continuity
         equation (exact methods; empty where a method neglects it, as tGGE does).
+    observables : dict
+        Model-specific numbers (per-bond currents, magnetization, purity, ...), also readable
+        as attributes: ``r.purity`` is ``r.observables["purity"]``.
     times : ndarray or None
         Output times of a trajectory.
     diagnostics : dict
@@ -65,18 +72,29 @@ class Result:
     kind: str
     model: dict
     options: dict
-    momenta: np.ndarray
-    energies: np.ndarray
-    occupations: np.ndarray
-    current: float | np.ndarray
+    momenta: np.ndarray | None = None
+    energies: np.ndarray | None = None
+    occupations: np.ndarray | None = None
+    current: float | np.ndarray | None = None
     spin_currents: dict = field(default_factory=dict)
     dissipative_currents: dict = field(default_factory=dict)
+    observables: dict = field(default_factory=dict)
     times: np.ndarray | None = None
     diagnostics: dict = field(default_factory=dict)
 
+    def __getattr__(self, name: str):
+        # only called when normal lookup fails: the model-specific observables
+        observables = self.__dict__.get("observables", {})
+        if name in observables:
+            return observables[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute or observable {name!r}")
+
     @property
-    def lambdas(self) -> np.ndarray:
-        """Lagrange parameters :math:`\\lambda = \\ln((1-n)/n)` (+-inf for empty/full modes)."""
+    def lambdas(self) -> np.ndarray | None:
+        """Lagrange parameters :math:`\\lambda = \\ln((1-n)/n)` (+-inf for empty/full modes);
+        None for models without fermion modes."""
+        if self.momenta is None:
+            return None
         n = np.asarray(self.occupations, dtype=float)
         with np.errstate(divide="ignore"):
             return np.log1p(-n) - np.log(n)
@@ -110,6 +128,7 @@ class Result:
                 "spin_currents": self.spin_currents,
                 "dissipative_currents": self.dissipative_currents,
                 "total_current": self.total_current,
+                "observables": self.observables,
                 "times": self.times,
                 "diagnostics": self.diagnostics,
                 "provenance": provenance(),
@@ -128,15 +147,15 @@ class Result:
         """Read a result written by :meth:`save`."""
         d = json.loads(Path(path).read_text())
         arr = lambda x: None if x is None else np.asarray(x, dtype=float)  # noqa: E731
-        cur = d["current"]
+        cur = d.get("current")
         return cls(
             method=d["method"],
             kind=d["kind"],
             model=d["model"],
             options=d["options"],
-            momenta=arr(d["momenta"]),
-            energies=arr(d["energies"]),
-            occupations=arr(d["occupations"]),
+            momenta=arr(d.get("momenta")),
+            energies=arr(d.get("energies")),
+            occupations=arr(d.get("occupations")),
             current=arr(cur) if isinstance(cur, list) else cur,
             spin_currents={
                 k: (arr(v) if isinstance(v, list) else v) for k, v in d["spin_currents"].items()
@@ -145,6 +164,8 @@ class Result:
                 k: (arr(v) if isinstance(v, list) else v)
                 for k, v in d.get("dissipative_currents", {}).items()
             },
+            observables={k: (np.asarray(v) if isinstance(v, list) else v)
+                         for k, v in d.get("observables", {}).items()},
             times=arr(d["times"]),
             diagnostics=d["diagnostics"],
         )

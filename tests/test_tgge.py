@@ -325,3 +325,16 @@ def test_decoupled_spin_bands_reach_round_off(kwargs):
     r = tgge.steady_state(RashbaZeemanChain(**kwargs), filling=filling)
     assert r.diagnostics["residual"] < 1e-13
     assert r.particle_number == pytest.approx(filling * 2 * kwargs["L"], abs=1e-10)
+
+
+def test_result_carries_model_specific_observables(tmp_path):
+    r = Result(method="ed", kind="steady_state", model={"model": "x"}, options={},
+               current=0.25, observables={"purity": 0.5, "sz": np.array([0.1, -0.2]),
+                                          "coherence": 1 + 2j})
+    assert r.purity == 0.5 and r.lambdas is None
+    with pytest.raises(AttributeError, match="negativity"):
+        _ = r.negativity
+    back = Result.load(r.save(tmp_path / "r.json"))
+    np.testing.assert_allclose(back.sz, [0.1, -0.2])
+    np.testing.assert_allclose(back.coherence, [1.0, 2.0])  # complex saved as [re, im]
+    assert back.current == 0.25 and back.momenta is None
