@@ -133,10 +133,11 @@ class MomentumBlock:
         return stationary_gmres(Lsuper, self.trace_row(), tol)
 
 
-def stationary_gmres(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-12):
+def stationary_gmres(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-12,
+                     x0: np.ndarray | None = None):
     """Kernel vector of a Liouvillian or master-equation generator with Tr = 1.
 
-    GMRES with a Jacobi preconditioner on :func:`trace_constrained`.
+    GMRES with a Jacobi preconditioner on :func:`trace_constrained`, from ``x0`` (default 0).
 
     Raises
     ------
@@ -147,7 +148,7 @@ def stationary_gmres(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-
     d = A.diagonal()
     d[d == 0] = 1.0
     precond = LinearOperator(A.shape, matvec=lambda v: v / d, dtype=A.dtype)
-    x, info = gmres(A, b, M=precond, rtol=tol, restart=200, maxiter=25)
+    x, info = gmres(A, b, x0=x0, M=precond, rtol=tol, restart=200, maxiter=25)
     if info != 0:
         raise RuntimeError(f"GMRES did not converge (info={info}) on a system of dimension "
                            f"{A.shape[0]}")

@@ -23,7 +23,9 @@ from scipy.sparse.linalg import expm_multiply
 from .. import observables
 from ..models._validate import real
 from ..models.base import FreeFermionRing
+from ..models.spin import SpinChain
 from ..result import Result
+from . import spin
 from .fock import FockSector
 from .momentum import MomentumBlock
 
@@ -133,6 +135,9 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
                  tol: float = 1e-12) -> Result:
     r"""Exact NESS of the full Lindblad equation at the model's :math:`\epsilon`.
 
+    A spin chain (:class:`~manybody.models.SpinChain`) goes to
+    :func:`manybody.ed.spin.steady_state` ("block" meaning its symmetric reduction).
+
     Parameters
     ----------
     model : FreeFermionRing
@@ -157,6 +162,8 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         :math:`\max|\mathcal L\rho|`, the trace and hermiticity errors, the dimensions and
         the wall time.
     """
+    if isinstance(model, SpinChain):
+        return spin.steady_state(model, "symmetric" if method == "block" else method)
     t0 = time.perf_counter()
     if method not in ("block", "direct"):
         raise ValueError(f"method must be 'block' or 'direct', got {method!r}")

@@ -6,5 +6,8 @@ representations the methods need (single-particle modes and rates for tGGE).
 
 from .base import FreeFermionRing, Modes, Rates
 from .rectification import NonreciprocalChain, RashbaZeemanChain
+from .spin import SpinChain
+from .spin_ring import MetelmannClerkRing
 
-__all__ = ["FreeFermionRing", "Modes", "NonreciprocalChain", "RashbaZeemanChain", "Rates"]
+__all__ = ["FreeFermionRing", "MetelmannClerkRing", "Modes", "NonreciprocalChain",
+           "RashbaZeemanChain", "Rates", "SpinChain"]

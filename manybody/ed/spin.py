@@ -1,0 +1,240 @@
+r"""Exact Lindblad steady states of spin-1/2 chains, reduced by their symmetries.
+
+A symmetry g of the Liouvillian (a site permutation: translation on a ring, the reflection
+j -> L-1-j) maps the unique steady state to itself, and so does the global parity
+:math:`P = \prod_j \sigma^z_j` when H is even and every jump has a definite parity. The steady
+state is therefore a combination of *orbit sums* :math:`\sum_{(s,s')\in o}|s\rangle\langle s'|`
+over the orbits o of basis pairs under the group (pairs of equal parity only), and the
+Liouvillian restricted to them is the reduced matrix
+
+.. math:: M_{o'o} = \sum_{(s,s')\in o} \mathcal L_{(r,r'),(s,s')},
+
+with (r, r') any representative of o'. Its row (r, r') follows from the sparse rows of
+:math:`K = H - \tfrac i2\sum_m L_m^\dagger L_m` and of the jumps, since
+:math:`\mathcal L\rho = -iK\rho + i\rho K^\dagger + \sum_m L_m\rho L_m^\dagger`. The reduction
+is about 2|G| (|G| = 2L for a reflection-symmetric ring). The reduced system, one row
+replaced by the trace, is solved by Jacobi-preconditioned GMRES: sparse LU fills in almost
+completely (ring of 9: 38 million entries for 7542 unknowns, 18 s, against 0.25 s).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numba
+import numpy as np
+import qutip
+from scipy import sparse
+
+from .. import observables
+from ..models.spin import SpinChain
+from ..result import Result
+from .momentum import stationary_gmres
+
+MAX_SPIN_ORBITS = 400_000  # reduced unknowns solved by sparse LU (ring of 12: ~350 000)
+MAX_DIRECT_SITES = 7  # "direct": qutip.steadystate on the whole 4^L space
+
+
+def symmetry_group(model: SpinChain) -> np.ndarray:
+    """``(|G|, 2^L)`` table of the basis-state permutations of the model's site symmetries."""
+    L = model.L
+    states = np.arange(2**L)
+    bits = (states[:, None] >> (L - 1 - np.arange(L))) & 1  # bits[s, j]: site j
+    perms = [np.arange(L)]
+    if model.translation_symmetric:
+        perms = [(np.arange(L) - t) % L for t in range(L)]
+    if model.reflection_symmetric:
+        perms += [p[::-1] for p in perms]
+    weights = 1 << (L - 1 - np.arange(L))
+    return np.array([bits[:, p] @ weights for p in perms], dtype=np.int64)
+
+
+@numba.njit(cache=True)
+def _canonical(group, L, s, sp):
+    best = -1
+    for g in range(group.shape[0]):
+        key = (group[g, s] << L) | group[g, sp]
+        if best < 0 or key < best:
+            best = key
+    return best
+
+
+@numba.njit(cache=True)
+def _all_canonical(group, L, parity):
+    dim = 1 << L
+    out = np.empty(dim * dim, dtype=np.int64)
+    n = 0
+    for s in range(dim):
+        for sp in range(dim):
+            if parity and (_popcount(s) + _popcount(sp)) % 2:
+                continue
+            out[n] = _canonical(group, L, s, sp)
+            n += 1
+    return out[:n]
+
+
+@numba.njit(cache=True)
+def _popcount(x):
+    c = 0
+    while x:
+        x &= x - 1
+        c += 1
+    return c
+
+
+@numba.njit(cache=True)
+def _reduced_rows(keys, group, L, Kp, Ki, Kx, Jp, Ji, Jx, n_jumps, dim, bound):
+    """COO entries of the reduced Liouvillian; Jp/Ji/Jx stack the jumps' CSR arrays."""
+    n = keys.size
+    rows = np.empty(n * bound, dtype=np.int64)
+    cols = np.empty(n * bound, dtype=np.int64)
+    vals = np.empty(n * bound, dtype=np.complex128)
+    mask = (1 << L) - 1
+    c = 0
+    for o in range(n):
+        r, rp = keys[o] >> L, keys[o] & mask
+        for q in range(Kp[r], Kp[r + 1]):  # -i K rho
+            rows[c], cols[c], vals[c] = o, _canonical(group, L, Ki[q], rp), -1j * Kx[q]
+            c += 1
+        for q in range(Kp[rp], Kp[rp + 1]):  # +i rho K^dagger
+            rows[c], cols[c] = o, _canonical(group, L, r, Ki[q])
+            vals[c] = 1j * np.conj(Kx[q])
+            c += 1
+        for m in range(n_jumps):  # L rho L^dagger
+            base = m * (dim + 1)
+            for q in range(Jp[base + r], Jp[base + r + 1]):
+                for qq in range(Jp[base + rp], Jp[base + rp + 1]):
+                    rows[c], cols[c] = o, _canonical(group, L, Ji[q], Ji[qq])
+                    vals[c] = Jx[q] * np.conj(Jx[qq])
+                    c += 1
+    out_cols = np.searchsorted(keys, cols[:c])
+    return rows[:c], out_cols, vals[:c]
+
+
+@numba.njit(cache=True)
+def _unpack(keys, coeffs, group, L, parity):
+    dim = 1 << L
+    rho = np.zeros((dim, dim), dtype=np.complex128)
+    for s in range(dim):
+        for sp in range(dim):
+            if parity and (_popcount(s) + _popcount(sp)) % 2:
+                continue
+            rho[s, sp] = coeffs[np.searchsorted(keys, _canonical(group, L, s, sp))]
+    return rho
+
+
+class SymmetricLiouvillian:
+    """The Liouvillian of a spin chain reduced to the symmetric orbit sums.
+
+    Attributes
+    ----------
+    keys : ndarray
+        Sorted canonical pair keys ``(s << L) | s'``, one per orbit.
+    sizes : ndarray
+        Number of basis pairs in each orbit.
+    matrix : scipy.sparse.csr_matrix
+        The reduced Liouvillian :math:`M_{o'o}`.
+    """
+
+    def __init__(self, model: SpinChain) -> None:
+        L = model.L
+        self.model, self.L = model, L
+        self.parity = model.parity_symmetric
+        self.group = symmetry_group(model)
+        canon = _all_canonical(self.group, L, self.parity)
+        self.keys, self.sizes = np.unique(canon, return_counts=True)
+        if self.keys.size > MAX_SPIN_ORBITS:
+            raise ValueError(f"L={L}: {self.keys.size} symmetric unknowns > {MAX_SPIN_ORBITS}; "
+                             "use a smaller L")
+        H, jumps = model.hamiltonian(), model.jumps()
+        K = (H - 0.5j * sum((Lm.conj().T @ Lm for Lm in jumps), sparse.csr_matrix(H.shape)))
+        K = sparse.csr_matrix(K)
+        dim = 2**L
+        Js = [sparse.csr_matrix(Lm) for Lm in jumps] or [sparse.csr_matrix((dim, dim))]
+        offsets = np.cumsum([0] + [j.nnz for j in Js[:-1]])
+        Jp = np.concatenate([j.indptr + off for j, off in zip(Js, offsets, strict=True)])
+        Ji = np.concatenate([j.indices for j in Js]).astype(np.int64)
+        Jx = np.concatenate([j.data for j in Js]).astype(complex)
+        row_nnz = max(int(np.diff(j.indptr).max()) for j in Js)
+        bound = 2 * int(np.diff(K.indptr).max()) + len(Js) * row_nnz**2
+        r, c, v = _reduced_rows(self.keys, self.group, L, K.indptr.astype(np.int64),
+                                K.indices.astype(np.int64), K.data.astype(complex),
+                                Jp.astype(np.int64), Ji, Jx, len(Js), dim, bound)
+        n = self.keys.size
+        self.matrix = sparse.csr_matrix((v, (r, c)), shape=(n, n))
+        mask = (1 << L) - 1
+        self.trace_row = np.where((self.keys >> L) == (self.keys & mask), self.sizes, 0)
+
+    def steady_state(self) -> tuple[np.ndarray, float]:
+        """Orbit coefficients of the trace-one steady state and the residual max|M c|.
+
+        Solved twice, from zero and from a random start: on a singular system (several
+        steady states, e.g. the dark states of the minimal model at delta = 0 on even rings)
+        GMRES lands on different solutions, and that raises instead of returning one.
+        """
+        trace = self.trace_row.astype(complex)
+        c = stationary_gmres(self.matrix, trace, tol=1e-13)
+        x0 = np.random.default_rng(0).normal(size=c.size) * np.abs(c).max()
+        c2 = stationary_gmres(self.matrix, trace, tol=1e-13, x0=x0.astype(complex))
+        if np.abs(c - c2).max() > 1e-8 * max(np.abs(c).max(), 1.0):
+            raise RuntimeError(
+                f"{type(self.model).__name__}(L={self.L}) has more than one steady state in "
+                "the symmetric sector (the answer depends on the initial state); change the "
+                "parameters (e.g. add kappa > 0) or evolve from a given state")
+        return c, float(np.abs(self.matrix @ c).max())
+
+    def density_matrix(self, coeffs: np.ndarray) -> np.ndarray:
+        """The full ``(2^L, 2^L)`` density matrix of orbit coefficients."""
+        return _unpack(self.keys, np.asarray(coeffs, dtype=complex), self.group, self.L,
+                       self.parity)
+
+
+def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
+    r"""Exact steady state of a spin chain.
+
+    Parameters
+    ----------
+    model : SpinChain
+        E.g. :class:`~manybody.models.MetelmannClerkRing`; rings to L = 12.
+    method : {"symmetric", "direct"}
+        "symmetric": the reduced Liouvillian of this module (default); "direct":
+        ``qutip.steadystate`` on the full :math:`4^L` space (the reference, L <= 7).
+
+    Returns
+    -------
+    Result
+        ``current`` the circulating current :math:`I^J + I^\eta` averaged over bonds;
+        ``observables`` with ``current_profile`` (per bond, bond order of
+        :attr:`~manybody.models.SpinChain.bonds`), ``currents`` (each of Eqs. 14-15 per
+        bond), ``sz`` per site, ``purity`` (Eq. 20), ``negativity`` (Eq. 19) and
+        ``entropy`` of the sites (0, 1); diagnostics: residual, trace and hermiticity errors,
+        number of unknowns, symmetry group order, wall time.
+    """
+    t0 = time.perf_counter()
+    if method not in ("symmetric", "direct"):
+        raise ValueError(f"method must be 'symmetric' or 'direct' for spin chains, "
+                         f"got {method!r}")
+    if method == "direct":
+        if model.L > MAX_DIRECT_SITES:
+            raise ValueError(f"method='direct' needs L <= {MAX_DIRECT_SITES}, got {model.L}")
+        H = qutip.Qobj(model.hamiltonian())
+        c_ops = [qutip.Qobj(j) for j in model.jumps()]
+        rho_q = qutip.steadystate(H, c_ops)
+        rho = rho_q.full()
+        Lq = qutip.liouvillian(H, c_ops)
+        residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
+        extra = {"unknowns": 4**model.L, "group_order": 1, "parity": False}
+    else:
+        red = SymmetricLiouvillian(model)
+        coeffs, residual = red.steady_state()
+        rho = red.density_matrix(coeffs)
+        extra = {"unknowns": int(red.keys.size), "group_order": int(red.group.shape[0]),
+                 "parity": red.parity}
+    obs = observables.spin_observables(model, rho)
+    return Result(
+        method="ed", kind="steady_state", model=model.params(), options={"method": method},
+        current=obs.pop("current"), observables=obs,
+        diagnostics={"residual": residual, "trace_error": float(abs(np.trace(rho) - 1)),
+                     "hermiticity_error": float(np.abs(rho - rho.conj().T).max()),
+                     **extra, "wall_time": time.perf_counter() - t0},
+    )

@@ -1,0 +1,182 @@
+r"""The Metelmann–Clerk spin ring of the persistent-current paper, Eqs. (10)-(12) and (21).
+
+.. math::
+   \dot\rho = -i[H, \rho] + \kappa\sum_j D[\sigma^-_j]\rho + \sum_j D[f_j]\rho,\qquad
+   H = \sum_{\langle j, j+1\rangle} (J\sigma^+_j\sigma^-_{j+1} + \lambda\sigma^+_j\sigma^+_{j+1}
+   + \mathrm{h.c.}) + \mu\sum_j \sigma^+_j\sigma^-_j,
+
+:math:`J = J_0 e^{i\phi/L}` (Eq. 21), :math:`f_j = \alpha\sigma^-_j + \beta\sigma^+_j +
+\gamma\sigma^-_{j+r} + \delta\sigma^+_{j+r}` (Eq. 12) with r = 1, or r = 2 for the
+next-nearest-neighbour dissipation of Sec. IV C, whose other perturbations are a field
+:math:`h_x\sum_j\sigma^x_j` and an interaction :math:`J_{zz}\sum_j\sigma^z_j\sigma^z_{j+1}`.
+
+Currents, Eqs. (14)-(15), on the bond b = (a, a+1) ("bond a+1" of the paper, from site a to
+a+1): :math:`I^J_b = 2i(J\sigma^-_{a+1}\sigma^+_a - \mathrm{h.c.})`,
+:math:`I^\eta_b = -\eta\sigma^+_{a+1}\sigma^-_a + \mathrm{h.c.}`,
+:math:`I^\lambda_b = 2i(\lambda\sigma^+_{a+1}\sigma^+_a - \mathrm{h.c.})`,
+:math:`I^\xi_b = \xi\sigma^-_{a+1}\sigma^-_a + \mathrm{h.c.}`, with
+:math:`\eta = \alpha\gamma^* - \delta\beta^*` (Eq. 7) and
+:math:`\xi = \alpha\delta^* - \gamma\beta^*` (Eq. 8 has :math:`\gamma^*\beta`). With these
+operators the continuity equation holds as the operator identity
+
+.. math::
+   \dot\sigma^z_j = \nabla_j I^J_j + \nabla_j I^\xi_j + (I^\eta_j + I^\eta_{j+1})
+   - (I^\lambda_j + I^\lambda_{j+1}) - (\sigma^z_j + 1)(\Gamma_- + \kappa)
+   - (\sigma^z_j - 1)\Gamma_+,
+
+:math:`\nabla_j I_j = I_j - I_{j+1}`, :math:`\Gamma_+ = |\beta|^2 + |\delta|^2`,
+:math:`\Gamma_- = |\alpha|^2 + |\gamma|^2` (Eqs. 16-17). Corrections to the paper: Eq. (13)
+has the opposite signs in front of the :math:`I^\eta` and :math:`I^\lambda` terms, Eq. (8)
+the conjugations above, and Sec. IV swaps :math:`\Gamma_\pm` relative to Eqs. (16)-(17). A test
+checks the corrected form as an operator identity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate
+from .base import complex_param
+from .spin import Operator, SpinChain
+
+
+class MetelmannClerkRing(SpinChain):
+    """Spin-1/2 ring (or open chain) with the correlated two-site dissipation of Eq. (12).
+
+    Parameters
+    ----------
+    L : int
+        Number of spins, >= 2.
+    mu : float
+        Chemical potential :math:`\\mu` (the energy unit of the paper).
+    alpha, beta, gamma, delta : complex
+        Amplitudes of the jump :math:`f_j` of Eq. (12).
+    J : float
+        Hopping modulus :math:`J_0 \\ge 0` of Eq. (21).
+    lam : complex
+        Pairing :math:`\\lambda` of Eq. (10).
+    kappa : float
+        Local decay rate :math:`\\kappa \\ge 0` of :math:`D[\\sigma^-_j]`.
+    flux : float
+        :math:`\\phi` of Eq. (21), :math:`J = J_0 e^{i\\phi/L}`.
+    boundary : {"periodic", "open"}
+        Ring or open chain (the open chain has L - r jumps and L - 1 Hamiltonian bonds).
+    hx, jzz : float
+        Perturbations of Sec. IV C: :math:`h_x\\sigma^x_j` and :math:`J_{zz}\\sigma^z_j
+        \\sigma^z_{j+1}`.
+    dissipation_range : {1, 2}
+        r of the jump, 2 for the next-nearest-neighbour dissipation of Sec. IV C.
+    """
+
+    name = "metelmann-clerk"
+
+    def __init__(self, L: int, *, alpha: complex, beta: complex, gamma: complex,
+                 delta: complex, mu: float = 1.0, J: float = 0.0, lam: complex = 0.0,
+                 kappa: float = 0.0, flux: float = 0.0, boundary: str = "periodic",
+                 hx: float = 0.0, jzz: float = 0.0, dissipation_range: int = 1) -> None:
+        super().__init__(L, boundary)
+        self.alpha = _validate.complex_number("alpha", alpha)
+        self.beta = _validate.complex_number("beta", beta)
+        self.gamma = _validate.complex_number("gamma", gamma)
+        self.delta = _validate.complex_number("delta", delta)
+        self.mu = _validate.real("mu", mu)
+        self.J0 = _validate.real("J", J, 0.0)
+        self.lam = _validate.complex_number("lam", lam)
+        self.kappa = _validate.real("kappa", kappa, 0.0)
+        self.flux = _validate.real("flux", flux)
+        self.hx = _validate.real("hx", hx)
+        self.jzz = _validate.real("jzz", jzz)
+        if dissipation_range not in (1, 2):
+            raise ValueError(f"dissipation_range must be 1 or 2, got {dissipation_range!r}")
+        if dissipation_range >= L:
+            raise ValueError(f"dissipation_range={dissipation_range} needs L > "
+                             f"{dissipation_range}, got L={L}")
+        self.dissipation_range = dissipation_range
+
+    @classmethod
+    def minimal(cls, L: int, alpha: complex, delta: complex, mu: float = 1.0,
+                **kwargs) -> MetelmannClerkRing:
+        """The minimal model of Sec. IV: :math:`\\gamma = \\alpha^*`, :math:`\\beta = \\delta^*`."""
+        return cls(L, alpha=alpha, beta=np.conj(delta), gamma=np.conj(alpha), delta=delta,
+                   mu=mu, **kwargs)
+
+    # -- couplings --------------------------------------------------------------------------
+    @property
+    def J(self) -> complex:
+        """:math:`J = J_0 e^{i\\phi/L}` (Eq. 21)."""
+        return self.J0 * np.exp(1j * self.flux / self.L)
+
+    @property
+    def eta(self) -> complex:
+        """:math:`\\eta = \\alpha\\gamma^* - \\delta\\beta^*` (Eq. 7)."""
+        return self.alpha * np.conj(self.gamma) - self.delta * np.conj(self.beta)
+
+    @property
+    def xi(self) -> complex:
+        """:math:`\\xi = \\alpha\\delta^* - \\gamma\\beta^*`: Eq. (8) writes
+        :math:`\\gamma^*\\beta`, which breaks the continuity equation unless
+        :math:`\\gamma\\beta^*` is real (e.g. the minimal model with real alpha, delta)."""
+        return self.alpha * np.conj(self.delta) - self.gamma * np.conj(self.beta)
+
+    @property
+    def gamma_plus(self) -> float:
+        """:math:`\\Gamma_+ = |\\beta|^2 + |\\delta|^2` (Eq. 16), the rate towards spin up."""
+        return abs(self.beta) ** 2 + abs(self.delta) ** 2
+
+    @property
+    def gamma_minus(self) -> float:
+        """:math:`\\Gamma_- = |\\alpha|^2 + |\\gamma|^2` (Eq. 17), towards spin down."""
+        return abs(self.alpha) ** 2 + abs(self.gamma) ** 2
+
+    # -- terms ------------------------------------------------------------------------------
+    def hamiltonian_terms(self) -> Operator:
+        J, lam = self.J, self.lam
+        terms: Operator = []
+        for a, b in self.bonds:
+            terms += [(J, (("sp", a), ("sm", b))), (np.conj(J), (("sm", a), ("sp", b))),
+                      (lam, (("sp", a), ("sp", b))), (np.conj(lam), (("sm", a), ("sm", b))),
+                      (self.jzz, (("sz", a), ("sz", b)))]
+        for j in range(self.L):
+            terms += [(self.mu, (("n", j),)), (self.hx, (("sx", j),))]
+        return [t for t in terms if t[0] != 0]
+
+    def jump_operators(self) -> list[Operator]:
+        r = self.dissipation_range
+        n = self.L if self.periodic else self.L - r
+        jumps = []
+        for j in range(n):
+            k = (j + r) % self.L
+            f = [(self.alpha, (("sm", j),)), (self.beta, (("sp", j),)),
+                 (self.gamma, (("sm", k),)), (self.delta, (("sp", k),))]
+            jumps.append([t for t in f if t[0] != 0])
+        if self.kappa > 0:
+            jumps += [[(np.sqrt(self.kappa), (("sm", j),))] for j in range(self.L)]
+        return [f for f in jumps if f]
+
+    def current_terms(self, bond: tuple[int, int]) -> dict[str, Operator]:
+        """The four bond currents of Eqs. (14)-(15) on ``bond`` = (a, a+1), as operators."""
+        a, b = bond
+        J, eta, lam, xi = self.J, self.eta, self.lam, self.xi
+        return {
+            "J": [(2j * J, (("sm", b), ("sp", a))), (-2j * np.conj(J), (("sp", b), ("sm", a)))],
+            "eta": [(-eta, (("sp", b), ("sm", a))), (-np.conj(eta), (("sm", b), ("sp", a)))],
+            "lambda": [(2j * lam, (("sp", b), ("sp", a))),
+                       (-2j * np.conj(lam), (("sm", b), ("sm", a)))],
+            "xi": [(xi, (("sm", b), ("sm", a))), (np.conj(xi), (("sp", b), ("sp", a)))],
+        }
+
+    @property
+    def reflection_symmetric(self) -> bool:
+        """j -> L-1-j swaps the two halves of f_j: symmetric if (gamma, delta) = ±(alpha, beta)
+        and J is real (a flux breaks it)."""
+        pair, other = np.array([self.alpha, self.beta]), np.array([self.gamma, self.delta])
+        swap = np.array_equal(pair, other) or np.array_equal(pair, -other)
+        return bool(swap and np.imag(self.J) == 0)
+
+    def params(self) -> dict:
+        return {"model": self.name, "L": self.L, "boundary": self.boundary,
+                "alpha": complex_param(self.alpha), "beta": complex_param(self.beta),
+                "gamma": complex_param(self.gamma), "delta": complex_param(self.delta),
+                "mu": self.mu, "J": self.J0, "lam": complex_param(self.lam),
+                "kappa": self.kappa, "flux": self.flux, "hx": self.hx, "jzz": self.jzz,
+                "dissipation_range": self.dissipation_range}

@@ -1,0 +1,144 @@
+"""Metelmann-Clerk spin ring: model, corrected continuity equation, symmetric exact solver."""
+
+import numpy as np
+import pytest
+import qutip
+
+from manybody import ed
+from manybody.models import MetelmannClerkRing
+from manybody.models.spin import local_matrix, to_sparse
+
+GENERIC = dict(alpha=0.7 + 0.2j, beta=0.3 - 0.5j, gamma=1.1j, delta=0.4 + 0.1j, J=0.8,
+               lam=0.3 + 0.2j, kappa=0.3, flux=0.7, mu=0.9)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"L": 1}, "L"), ({"kappa": -0.1}, "kappa"), ({"J": -1.0}, "J"),
+    ({"alpha": float("nan")}, "alpha"), ({"boundary": "twisted"}, "boundary"),
+    ({"dissipation_range": 3}, "dissipation_range"),
+    ({"L": 2, "dissipation_range": 2}, "dissipation_range"),
+])
+def test_bad_parameters_are_named(kwargs, name):
+    args = {"L": 4, "alpha": 1.0, "beta": 0.5, "gamma": 1.0, "delta": 0.5} | kwargs
+    with pytest.raises(ValueError, match=name):
+        MetelmannClerkRing(**args)
+
+
+def hand_built(L, boundary, p):
+    """Eqs. (10)-(12) and (21) with qutip's sigmap/sigmam written out site by site."""
+    def site(op, j):
+        ops = [qutip.qeye(2)] * L
+        ops[j] = op
+        return qutip.tensor(ops)
+
+    sp = [site(qutip.sigmap(), j) for j in range(L)]
+    sm = [site(qutip.sigmam(), j) for j in range(L)]
+    J = p["J"] * np.exp(1j * p["flux"] / L)
+    bonds = [(j, (j + 1) % L) for j in range(L if boundary == "periodic" else L - 1)]
+    H = sum(p["mu"] * sp[j] * sm[j] for j in range(L))
+    for a, b in bonds:
+        hop = J * sp[a] * sm[b] + p["lam"] * sp[a] * sp[b]
+        H += hop + hop.dag()
+    c_ops = [p["alpha"] * sm[a] + p["beta"] * sp[a] + p["gamma"] * sm[b] + p["delta"] * sp[b]
+             for a, b in bonds]
+    c_ops += [np.sqrt(p["kappa"]) * sm[j] for j in range(L)]
+    return qutip.liouvillian(H, c_ops).full()
+
+
+@pytest.mark.parametrize(("L", "boundary"), [(2, "open"), (3, "open"), (3, "periodic")])
+def test_liouvillian_equals_hand_built_one(L, boundary):
+    m = MetelmannClerkRing(L, boundary=boundary, **GENERIC)
+    mine = qutip.liouvillian(qutip.Qobj(m.hamiltonian()), [qutip.Qobj(j) for j in m.jumps()])
+    np.testing.assert_allclose(mine.full(), hand_built(L, boundary, GENERIC), atol=1e-13)
+
+
+def test_local_matrices_agree_with_the_many_body_ones():
+    m = MetelmannClerkRing(2, boundary="open", **GENERIC)
+    for op in [m.hamiltonian_terms(), *m.jump_operators()]:
+        np.testing.assert_allclose(local_matrix(op, (0, 1)), to_sparse(op, 2).toarray(),
+                                   atol=1e-15)
+
+
+def test_continuity_equation_13_as_corrected_is_an_operator_identity():
+    """L^dagger(sigma^z_j) against the corrected Eq. (13) (module docstring), generic
+    complex couplings, every site of a ring of 4."""
+    L = 4
+    m = MetelmannClerkRing(L, **GENERIC)
+    H, jumps = m.hamiltonian().toarray(), [j.toarray() for j in m.jumps()]
+
+    def adjoint(X):
+        out = 1j * (H @ X - X @ H)
+        for Lm in jumps:
+            Ld = Lm.conj().T
+            out += Ld @ X @ Lm - 0.5 * (Ld @ Lm @ X + X @ Ld @ Lm)
+        return out
+
+    op = lambda terms: to_sparse(terms, L).toarray()  # noqa: E731
+    one = np.eye(2**L)
+    for j in range(L):
+        sz = op([(1.0, (("sz", j),))])
+        cin = {k: op(v) for k, v in m.current_terms(((j - 1) % L, j)).items()}
+        cout = {k: op(v) for k, v in m.current_terms((j, (j + 1) % L)).items()}
+        rhs = (cin["J"] - cout["J"] + cin["xi"] - cout["xi"] + cin["eta"] + cout["eta"]
+               - cin["lambda"] - cout["lambda"] - (sz + one) * (m.gamma_minus + m.kappa)
+               - (sz - one) * m.gamma_plus)
+        np.testing.assert_allclose(adjoint(sz), rhs, atol=1e-13)
+
+
+@pytest.mark.parametrize(("L", "boundary", "kwargs"), [
+    (3, "periodic", {}), (4, "periodic", {}), (5, "periodic", {}), (6, "periodic", {}),
+    (4, "open", {}), (5, "open", {}),
+    (4, "periodic", GENERIC), (5, "open", GENERIC),
+    (4, "periodic", GENERIC | {"hx": 0.3, "jzz": 0.2}),
+    (5, "periodic", {"dissipation_range": 2}),
+])
+def test_symmetric_solver_equals_qutip_on_the_full_space(L, boundary, kwargs):
+    if kwargs:
+        m = MetelmannClerkRing(L, boundary=boundary, **kwargs) if "alpha" in kwargs else \
+            MetelmannClerkRing.minimal(L, 2.0, 1.5, boundary=boundary, **kwargs)
+    else:
+        m = MetelmannClerkRing.minimal(L, 2.0, 1.5, boundary=boundary)
+    sym = ed.steady_state(m)
+    ref = ed.steady_state(m, method="direct")
+    assert sym.diagnostics["unknowns"] < ref.diagnostics["unknowns"]
+    assert sym.diagnostics["residual"] < 1e-12
+    for key in ("current_profile", "sz"):
+        np.testing.assert_allclose(getattr(sym, key), getattr(ref, key), atol=1e-10)
+    for k in ("J", "eta", "lambda", "xi"):
+        np.testing.assert_allclose(sym.currents[k], ref.currents[k], atol=1e-10)
+    for key in ("purity", "negativity", "entropy"):
+        assert getattr(sym, key) == pytest.approx(getattr(ref, key), abs=1e-10)
+
+
+def test_minimal_ring_current_sign_and_exact_identity():
+    """The convention pinned: <I^eta> = +0.5707... for L = 4, alpha = 2 > delta = 1.5
+    (positive for alpha > delta, as the paper's text says; its Eq. 24 has the other sign),
+    and <I^eta> = (alpha^2 + delta^2)<sigma^z> + alpha^2 - delta^2 on the exact state."""
+    r = ed.steady_state(MetelmannClerkRing.minimal(4, alpha=2.0, delta=1.5))
+    assert r.current == pytest.approx(0.5707212665133, abs=1e-10)
+    for L, (a, d) in [(5, (2.0, 1.5)), (6, (0.8, 1.7)), (6, (1.0, 0.3))]:
+        r = ed.steady_state(MetelmannClerkRing.minimal(L, alpha=a, delta=d))
+        np.testing.assert_allclose(r.currents["eta"],
+                                   (a**2 + d**2) * r.sz + a**2 - d**2, atol=1e-11)
+        np.testing.assert_allclose(r.current_profile, r.current, atol=1e-11)  # uniform ring
+        assert np.sign(r.current) == np.sign(a - d)
+
+
+@pytest.mark.parametrize("L", [3, 5])
+def test_polarized_and_maximally_mixed_limits(L):
+    down = ed.steady_state(MetelmannClerkRing.minimal(L, alpha=1.3, delta=0.0))
+    np.testing.assert_allclose(down.sz, -1.0, atol=1e-12)
+    up = ed.steady_state(MetelmannClerkRing.minimal(L, alpha=0.0, delta=1.3))
+    np.testing.assert_allclose(up.sz, 1.0, atol=1e-12)
+    for r in (down, up):
+        assert abs(r.current) < 1e-12 and r.purity == pytest.approx(1.0, abs=1e-12)
+    mixed = ed.steady_state(MetelmannClerkRing.minimal(L, alpha=1.1, delta=1.1))
+    assert mixed.purity == pytest.approx(2.0**-L, abs=1e-12)
+    assert abs(mixed.current) < 1e-12 and mixed.negativity < 1e-12
+
+
+def test_dark_states_of_even_rings_are_refused():
+    """delta = 0 on an even ring: besides all spins down, sum_j (-1)^j |up at j> is dark
+    (f_j annihilates it), so the steady state is not unique and the solver says so."""
+    with pytest.raises(RuntimeError, match="more than one steady state"):
+        ed.steady_state(MetelmannClerkRing.minimal(4, alpha=1.3, delta=0.0))
