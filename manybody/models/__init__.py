@@ -6,5 +6,7 @@ representations the methods need (single-particle modes and rates for tGGE).
 
 from .base import FreeFermionRing, Modes, Rates
 from .rectification import NonreciprocalChain, RashbaZeemanChain
+from .triple_dot import TripleDot
 
-__all__ = ["FreeFermionRing", "Modes", "NonreciprocalChain", "RashbaZeemanChain", "Rates"]
+__all__ = ["FreeFermionRing", "Modes", "NonreciprocalChain", "RashbaZeemanChain", "Rates",
+           "TripleDot"]
