@@ -7,6 +7,7 @@ representations the methods need (single-particle modes and rates for tGGE).
 from .base import FreeFermionRing, Modes, Rates
 from .rectification import NonreciprocalChain, RashbaZeemanChain
 from .triple_dot import TripleDot
+from .wire import ClassicalWire, QuantumWire
 
-__all__ = ["FreeFermionRing", "Modes", "NonreciprocalChain", "RashbaZeemanChain", "Rates",
-           "TripleDot"]
+__all__ = ["ClassicalWire", "FreeFermionRing", "Modes", "NonreciprocalChain", "QuantumWire",
+           "RashbaZeemanChain", "Rates", "TripleDot"]
