@@ -102,7 +102,7 @@ def _currents(w: QuantumWire, mu: np.ndarray, nodes: int, linear: bool):
 
 
 def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response: bool = False,
-                         nodes: int = 24, tol: float = 1e-13, max_iter: int = 50,
+                         nodes: int = 24, tol: float = 1e-11, max_iter: int = 50,
                          **params) -> Result:
     r"""Steady state with self-consistent source and drain chemical potentials.
 
