@@ -162,3 +162,17 @@ def test_t_matrix_is_born_at_high_energy_and_unitary():
 def test_bad_input_names_the_parameter(kwargs, name):
     with pytest.raises(ValueError, match=name):
         TripleDot(**kwargs)
+
+
+def test_fig1_command_writes_png_and_json(tmp_path):
+    import json
+
+    from manybody.cli import main
+    from manybody.experiments import FIGURES
+
+    FIGURES["dot-fig1"](tmp_path, points=12)
+    numbers = json.loads((tmp_path / "dot_fig1.json").read_text())["numbers"]
+    assert numbers["max_relative_eq30_mismatch"] < 1e-9
+    assert numbers["max_gibbs_residual"] < 1e-14
+    assert numbers["I(0,-)"][-1] == pytest.approx(1.0, abs=1e-3)  # "tends to 1"
+    assert main(["figure", "--list"]) == 0

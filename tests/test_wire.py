@@ -225,3 +225,15 @@ def test_nonlinear_response_reduces_to_linear_and_fails_loudly():
 def test_bad_input_names_the_parameter(cls, kwargs, name):
     with pytest.raises(ValueError, match=name):
         cls(**kwargs)
+
+
+def test_fig4_command_writes_png_and_json(tmp_path):
+    import json
+
+    from manybody.cli import main
+
+    assert main(["figure", "wire-fig4", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "wire_fig4.png").stat().st_size > 10_000
+    numbers = json.loads((tmp_path / "wire_fig4.json").read_text())["numbers"]
+    N, nr = np.array(numbers["mu_bar=1_N"]), np.array(numbers["mu_bar=1"])
+    np.testing.assert_allclose(nr[(N - 3) % 3 == 0], 0.0, atol=1e-12)
