@@ -209,7 +209,8 @@ def evolve(dot: TripleDot, p0, times, *, nodes: int = 32) -> Result:
     """Populations p(t) of Eq. (19) from ``p0`` (order (+, 0, -)), by matrix exponentials.
 
     Returns a trajectory ``Result`` with ``occupations`` of shape (len(times), 3) and the
-    entropy production Eq. (25) per time in ``observables["entropy_production"]``.
+    entropy production Eq. (25) per time in ``observables["entropy_production"]`` (NaN
+    while a population is exactly zero, where Eq. 25 is singular).
     """
     p0 = np.asarray(p0, dtype=float)
     if p0.shape != (3,) or np.any(p0 < 0) or abs(p0.sum() - 1) > 1e-12:
@@ -217,7 +218,10 @@ def evolve(dot: TripleDot, p0, times, *, nodes: int = 32) -> Result:
     times = np.asarray(times, dtype=float)
     W = generator(dot, nodes=nodes)
     p = np.array([expm(W * t) @ p0 for t in times])
-    sigma = np.array([entropy_production(dot, q, nodes=nodes)["total"] for q in p])
+    positive = np.all(p > 0, axis=1)
+    logs = np.log(np.where(positive[:, None], p, 1.0))
+    sigma = np.where(positive, np.einsum("tk,tk->t", p @ W.T, np.log(dot.gibbs()) - logs),
+                     np.nan)
     return Result(method="ldl", kind="trajectory", model=dot.params(),
                   options={"nodes": nodes}, energies=dot.levels.copy(), occupations=p,
                   times=times, observables={"entropy_production": sigma},

@@ -94,7 +94,9 @@ class Result:
         populations)."""
         if self.occupations is None:
             raise TypeError(f"this {self.method} result has no occupations to convert")
-        return np.array(self.occupations, dtype=dtype, copy=True)
+        if copy:
+            return np.array(self.occupations, dtype=dtype, copy=True)
+        return np.asarray(self.occupations, dtype=dtype)
 
     @property
     def lambdas(self) -> np.ndarray | None:

@@ -176,3 +176,11 @@ def test_fig1_command_writes_png_and_json(tmp_path):
     assert numbers["max_gibbs_residual"] < 1e-14
     assert numbers["I(0,-)"][-1] == pytest.approx(1.0, abs=1e-3)  # "tends to 1"
     assert main(["figure", "--list"]) == 0
+
+
+def test_evolve_entropy_production_matches_eq25():
+    dot = TripleDot(**FIG1, beta=2.0)
+    tr = ldl.evolve(dot, [0.0, 0.3, 0.7], [0.0, 50.0, 500.0])
+    assert np.isnan(tr.entropy_production[0])  # a population is exactly zero at t = 0
+    for q, s in zip(tr.occupations[1:], tr.entropy_production[1:], strict=True):
+        assert s == pytest.approx(ldl.entropy_production(dot, q)["total"], rel=1e-10)
