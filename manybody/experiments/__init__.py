@@ -5,13 +5,17 @@
 
 from __future__ import annotations
 
-from . import rectification
+from . import rectification, triple_dot, wire
 
 FIGURES = {
     "rect-fig2": rectification.fig2,
     "rect-fig3": rectification.fig3,
     "rect-fig5": rectification.fig5,
     "rect-fig6": rectification.fig6,
+    "dot-fig1": triple_dot.fig1,
+    "wire-fig2": wire.fig2,
+    "wire-fig3": wire.fig3,
+    "wire-fig4": wire.fig4,
 }
 
 __all__ = ["FIGURES"]

@@ -1,13 +1,17 @@
 """Model descriptions: one place where each system's physics is written down.
 
 A model is data, not a solver: it validates its parameters and offers the
-representations the methods need (single-particle modes and rates for tGGE).
+representations the methods need (single-particle modes and rates for tGGE, sparse
+many-body operators and local terms for spin chains, contact potentials, wires).
 """
 
 from .base import FreeFermionRing, Modes, Rates
 from .rectification import NonreciprocalChain, RashbaZeemanChain
 from .spin import SpinChain
 from .spin_ring import MetelmannClerkRing
+from .triple_dot import TripleDot
+from .wire import ClassicalWire, QuantumWire
 
-__all__ = ["FreeFermionRing", "MetelmannClerkRing", "Modes", "NonreciprocalChain",
-           "RashbaZeemanChain", "Rates", "SpinChain"]
+__all__ = ["ClassicalWire", "FreeFermionRing", "MetelmannClerkRing", "Modes",
+           "NonreciprocalChain", "QuantumWire", "RashbaZeemanChain", "Rates", "SpinChain",
+           "TripleDot"]

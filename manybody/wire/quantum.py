@@ -1,0 +1,187 @@
+r"""Quantum wire with source and drain baths: Green's function and self-consistent
+chemical potentials, Eqs. (13)-(16) and App. B (units :math:`e = \hbar = \gamma_o = 1`).
+
+* Surface Green's function of a semi-infinite chain with hopping 1:
+  :math:`g(\omega) = (\omega - i\sqrt{4-\omega^2})/2` in the band, so
+  :math:`\Sigma_l = \gamma_l^2 g` and :math:`\Gamma_l = -2\,\mathrm{Im}\,\Sigma_l =
+  \gamma_l^2\sqrt{4-\omega^2} = 2\pi\gamma_l^2\rho_l` (Eq. 16).
+* Retarded Green's function, Eq. (15): :math:`G(\omega) = [\omega - H_w - \Sigma(\omega)]^{-1}`.
+* Bath currents (Eq. B22, Landauer-Büttiker):
+  :math:`I_l = \frac{1}{2\pi}\sum_{l'}\int d\omega\, T_{ll'}(\omega)[f_l - f_{l'}]`,
+  :math:`T_{ll'} = \Gamma_l\Gamma_{l'}|G_{ll'}|^2`; bond currents
+  :math:`J_l = i\langle c^\dagger_{l+1}c_l - c^\dagger_l c_{l+1}\rangle
+  = \frac{1}{2\pi}\sum_m\int d\omega\, F_{lm}(\omega) f_m`, with
+  :math:`F_{lm} = 2\Gamma_m\,\mathrm{Im}(G_{l+1,m}G^*_{l,m})` (:math:`\sum_m F_{lm} = 0`).
+* Zero temperature (the paper's :math:`T \ll \bar\mu`): :math:`f_m` is a step at
+  :math:`\mu_m`, so both are sums of :math:`\int_{\bar\mu}^{\mu_m}` of smooth functions,
+  done by Gauss-Legendre (``nodes`` points, windows clipped to the band). Linear response
+  (``linear_response=True``) evaluates T and F at :math:`\bar\mu` (Eqs. B26-B27 at n = 1);
+  otherwise the integrals are exact, all orders in :math:`\delta\mu_l` (App. B 3 keeps
+  n <= 3); that costs N * ``nodes`` Green's functions per Newton step (meant for short
+  wires), linear response one.
+* Source/drain chemical potentials: the roots of :math:`I_l(\mu) = \pm I_g`, by Newton's
+  method with the exact Jacobian :math:`\partial I_l/\partial\mu_l =
+  \frac{1}{2\pi}\sum_{l'} T_{ll'}(\mu_l)`, :math:`\partial I_l/\partial\mu_m =
+  -\frac{1}{2\pi}T_{lm}(\mu_m)`, from the linear-response solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.wire import QuantumWire
+from ..result import Result
+
+
+class SelfConsistencyError(RuntimeError):
+    """No source/drain chemical potentials reproduce the prescribed currents.
+
+    Newton's method did not reach the tolerance, or pushed a chemical potential out of the
+    band (|mu| >= 2), where a bath cannot carry current. Reduce ``I_g`` (each source must
+    inject less than the wire can carry) or use ``linear_response=True``.
+    """
+
+
+def surface_green(omega: np.ndarray) -> np.ndarray:
+    r"""Retarded surface Green's function of a semi-infinite chain with hopping 1, in the
+    band: :math:`g(\omega) = (\omega - i\sqrt{4-\omega^2})/2`."""
+    omega = np.asarray(omega, dtype=float)
+    return (omega - 1j * np.sqrt(np.clip(4 - omega**2, 0, None))) / 2
+
+
+def _couplings(w: QuantumWire) -> np.ndarray:
+    gam = np.zeros(w.N)
+    gam[[0, -1]] = w.gamma_end
+    gam[np.array(w.contacts, dtype=int) - 1] = w.gamma
+    return gam
+
+
+def green_function(w: QuantumWire, omega: float | np.ndarray) -> np.ndarray:
+    r"""Retarded Green's function :math:`G_{ll'}(\omega)`, Eq. (15), shape (..., N, N)."""
+    omega = np.asarray(omega, dtype=float)
+    H = -(np.eye(w.N, k=1) + np.eye(w.N, k=-1))
+    sigma = _couplings(w) ** 2 * surface_green(omega)[..., None]
+    M = omega[..., None, None] * np.eye(w.N) - H - sigma[..., None, :] * np.eye(w.N)
+    return np.linalg.inv(M)
+
+
+def transmissions(w: QuantumWire, omega: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""T_{ll'}(ω) = Γ_l Γ_{l'} |G_{ll'}|² (shape (..., N, N)) and the bond-current kernel
+    F_{lm}(ω) = 2 Γ_m Im(G_{l+1,m} G*_{l,m}) (shape (..., N-1, N))."""
+    omega = np.asarray(omega, dtype=float)
+    G = green_function(w, omega)
+    Gam = _couplings(w) ** 2 * np.sqrt(np.clip(4 - omega[..., None] ** 2, 0, None))
+    T = Gam[..., :, None] * Gam[..., None, :] * np.abs(G) ** 2
+    F = 2 * Gam[..., None, :] * np.imag(G[..., 1:, :] * G[..., :-1, :].conj())
+    return T, F
+
+
+def _currents(w: QuantumWire, mu: np.ndarray, nodes: int, linear: bool):
+    """Bath currents I_l, bond currents J_l and the Jacobian dI_l/dmu_m at the chemical
+    potentials ``mu`` (one per site; sites without a bath carry no weight)."""
+    if linear:  # O(N^3): one Green's function at mu_bar
+        T0, F0 = transmissions(w, w.mu_bar)
+        d = mu - w.mu_bar
+        jac = (np.diag(T0.sum(axis=1)) - T0) / (2 * np.pi)
+        return jac @ d, F0 @ d / (2 * np.pi), jac
+    # exact windows ∫_{mu_bar}^{mu_m} (clipped to the band): N * nodes Green's functions
+    x, wt = np.polynomial.legendre.leggauss(nodes)
+    lo, hi = np.full(w.N, w.mu_bar), np.clip(mu, -2.0, 2.0)
+    om = (lo + hi)[:, None] / 2 + (hi - lo)[:, None] / 2 * x  # (N, nodes)
+    T, F = transmissions(w, om)
+    scale = ((hi - lo) / 2)[:, None] * wt  # signed: the integral runs from mu_bar to mu_m
+    QT = np.einsum("mk,mkij->mij", scale, T)
+    QF = np.einsum("mk,mkij->mij", scale, F)
+    idx = np.arange(w.N)
+    # I_l = (1/2π) Σ_l' [∫_{mu_bar}^{mu_l} T_ll' - ∫_{mu_bar}^{mu_l'} T_ll']
+    I_b = (QT[idx, idx, :].sum(axis=1) - np.einsum("mlm->l", QT)) / (2 * np.pi)
+    J = np.einsum("mlm->l", QF) / (2 * np.pi)
+    Tmu, _ = transmissions(w, mu)
+    jac = (np.diag(Tmu[idx, idx, :].sum(axis=1)) - Tmu[idx, :, idx].T) / (2 * np.pi)
+    return I_b, J, jac
+
+
+def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response: bool = False,
+                         nodes: int = 24, tol: float = 1e-11, max_iter: int = 50,
+                         **params) -> Result:
+    r"""Steady state with self-consistent source and drain chemical potentials.
+
+    Parameters
+    ----------
+    wire : QuantumWire, optional
+        The model; or give its parameters as keywords.
+    linear_response : bool
+        Transmissions at :math:`\bar\mu` (linear in all :math:`\delta\mu_l`), else exact
+        zero-temperature integrals.
+    nodes : int
+        Gauss-Legendre points per integration window.
+    tol : float
+        Newton tolerance on :math:`\max_l |I_l \mp I_g|`, relative to
+        :math:`\max(|I_g|, |\delta\mu|/2\pi)`.
+    max_iter : int
+        Newton iterations before ``SelfConsistencyError``.
+
+    Returns
+    -------
+    Result
+        ``method="green-function"``; ``current`` = :math:`I_1` (from the left bath into the
+        wire); ``observables``: ``mu`` (all N bath chemical potentials; NaN where a site has
+        no bath), ``I`` (:math:`I_l`, NaN without bath), ``J`` (bond currents
+        :math:`J_l`, l = 1..N-1), ``I_in`` = :math:`I_1`, ``I_out`` = :math:`-I_N`.
+        ``diagnostics``: ``residual`` (max |I_l ∓ I_g| at the contacts), ``iterations``,
+        ``conservation_error`` = max over sites of |J_{l-1} - J_l + I_l|.
+    """
+    if wire is None:
+        wire = QuantumWire(**params)
+    elif params:
+        raise ValueError(f"give a QuantumWire or its parameters, not both: {sorted(params)}")
+    w = wire
+    c = np.array(w.contacts, dtype=int) - 1
+    target = np.where(np.isin(c + 1, w.sources), w.I_g, -w.I_g)
+    mu = np.full(w.N, w.mu_bar)
+    mu[0], mu[-1] = w.mu_L, w.mu_R
+    scale = max(abs(w.I_g), abs(w.delta_mu) / (2 * np.pi), 1e-300)
+    I_b, _, jac = _currents(w, mu, nodes, True)
+    if c.size:  # the linear-response solution, exact if linear_response else Newton's start
+        mu[c] -= np.linalg.solve(jac[np.ix_(c, c)], I_b[c] - target)
+    iterations = 0
+    while True:
+        I_b, J, jac = _currents(w, mu, nodes, linear_response)
+        res = I_b[c] - target
+        rel = float(np.abs(res).max()) / scale if c.size else 0.0
+        if rel <= tol:
+            break
+        if iterations == max_iter:
+            raise SelfConsistencyError(f"Newton did not converge in {max_iter} iterations; "
+                                       f"relative residual {rel:.1e}")
+        if np.any(np.abs(mu[c]) >= 2):
+            raise SelfConsistencyError(f"a source/drain chemical potential left the band: "
+                                       f"{mu[c]} (I_g = {w.I_g})")
+        mu[c] -= np.linalg.solve(jac[np.ix_(c, c)], res)
+        iterations += 1
+    has_bath = np.zeros(w.N, dtype=bool)
+    has_bath[[0, -1]] = True
+    has_bath[c] = True
+    inflow = np.where(has_bath, I_b, 0.0)
+    cons = np.r_[0.0, J] - np.r_[J, 0.0] + inflow
+    return Result(
+        method="green-function", kind="steady_state", model=w.params(),
+        options={"linear_response": linear_response, "nodes": nodes, "tol": tol},
+        current=float(I_b[0]),
+        observables={"mu": np.where(has_bath, mu, np.nan), "I": np.where(has_bath, I_b, np.nan),
+                     "J": J, "I_in": float(I_b[0]), "I_out": float(-I_b[-1])},
+        diagnostics={"residual": rel * scale, "iterations": iterations,
+                     "conservation_error": float(np.abs(cons).max())})
+
+
+def quantum_nonreciprocity(wire: QuantumWire, **options) -> float:
+    r"""Current nonreciprocity :math:`-[I_1(\delta\mu) + I_1(-\delta\mu)]`, from two
+    steady states (``options`` as for :func:`quantum_steady_state`).
+
+    This is the paper's :math:`\Delta I = |I_1(\delta\mu<0)| - |I_1(\delta\mu>0)|` (= 2δJ of
+    Eq. 21, Δj of Eq. 22) as long as the forward current stays positive; the signed form
+    stays smooth in long wires, where the injected currents reverse :math:`I_1`.
+    """
+    fwd = quantum_steady_state(wire, **options)
+    rev = quantum_steady_state(wire.reversed(), **options)
+    return -(fwd.I_in + rev.I_in)
