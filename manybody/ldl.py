@@ -308,19 +308,24 @@ def _stationary(a: np.ndarray) -> np.ndarray:
     return p / p.sum()
 
 
-def steady_state(dot: TripleDot, *, nodes: int = 32) -> Result:
-    r"""Stationary populations of the Pauli master equation (19).
+def steady_state(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
+    """Stationary populations of the Pauli master equation (19), in the order of
+    ``dot.levels`` (+, 0, -); :func:`solve` gives them with currents and diagnostics."""
+    return _stationary(rates(dot, nodes=nodes))
+
+
+def solve(dot: TripleDot, *, nodes: int = 32) -> Result:
+    r"""The stationary state of the master equation (19) with its currents, as a Result.
 
     Returns
     -------
     Result
-        ``method="ldl"``, ``kind="steady_state"``. ``occupations`` are the populations in
-        the order of ``dot.levels`` (+, 0, -); ``np.asarray(result)`` gives the same array.
-        ``current`` is the persistent loop current :math:`K_{+-}` (probability per unit
-        time going - -> + -> 0 -> -). ``observables``: ``rates`` (Eq. 20), ``I`` (Eq. 22),
-        ``K`` (probability currents, Eq. 31), ``heat_currents`` (Eq. 32), ``gibbs``
-        (Eq. 12). ``diagnostics``: ``residual`` = max|W p|, ``gibbs_residual`` =
-        max|W p_eq| (property 2), ``distance_from_gibbs`` = max|p - p_eq|.
+        ``method="ldl"``, ``kind="steady_state"``. ``occupations`` are the populations of
+        :func:`steady_state`. ``current`` is the persistent loop current :math:`K_{+-}`
+        (probability per unit time going - -> + -> 0 -> -). ``observables``: ``rates``
+        (Eq. 20), ``I`` (Eq. 22), ``K`` (probability currents, Eq. 31), ``heat_currents``
+        (Eq. 32), ``gibbs`` (Eq. 12). ``diagnostics``: ``residual`` = max|W p|,
+        ``gibbs_residual`` = max|W p_eq| (property 2), ``distance_from_gibbs`` = max|p - p_eq|.
     """
     a = rates(dot, nodes=nodes)
     W = a - np.diag(a.sum(axis=0))

@@ -89,15 +89,6 @@ class Result:
             return observables[name]
         raise AttributeError(f"{type(self).__name__} has no attribute or observable {name!r}")
 
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        """``np.asarray(result)`` is ``result.occupations`` (e.g. a few-level model's
-        populations)."""
-        if self.occupations is None:
-            raise TypeError(f"this {self.method} result has no occupations to convert")
-        if copy:
-            return np.array(self.occupations, dtype=dtype, copy=True)
-        return np.asarray(self.occupations, dtype=dtype)
-
     @property
     def lambdas(self) -> np.ndarray | None:
         """Lagrange parameters :math:`\\lambda = \\ln((1-n)/n)` (+-inf for empty/full modes);

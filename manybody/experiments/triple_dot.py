@@ -30,7 +30,7 @@ def fig1(out: str | Path, beta_dE_max: float = 10.0, points: int = 120) -> dict:
         dot = TripleDot(V=V_FIG1, levels=LEVELS_FIG1, beta=bx / dE)
         ratios.append(ldl.detailed_balance_ratios(dot))
         cond.append(ldl.thermalization_conditions(dot))
-        gibbs_res.append(ldl.steady_state(dot).diagnostics["gibbs_residual"])
+        gibbs_res.append(ldl.solve(dot).diagnostics["gibbs_residual"])
     ratios, cond = np.array(ratios), np.array(cond)
     P, Z, M = 0, 1, 2
     curves = {"I(0,-)": ratios[:, Z, M], "I(+,-)": ratios[:, P, M], "I(0,+)": ratios[:, Z, P]}
