@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .models.base import FreeFermionRing
+from .models.spin import SpinChain, to_sparse
 
 
 def _shape(model: FreeFermionRing, x: np.ndarray) -> np.ndarray:
@@ -80,7 +81,7 @@ def gge_dissipative_current(model: FreeFermionRing, jumps: list, n: np.ndarray) 
     return total / model.L
 
 
-def spin_observables(model, rho: np.ndarray) -> dict:
+def spin_observables(model: SpinChain, rho: np.ndarray) -> dict:
     r"""Observables of a spin-chain state ``rho`` (dense, :math:`2^L\times 2^L`).
 
     Returns ``current`` (the circulating :math:`I^J + I^\eta` of Eq. 14 averaged over the
@@ -90,8 +91,6 @@ def spin_observables(model, rho: np.ndarray) -> dict:
     ``rdm01``, its ``negativity`` :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19) and its
     von Neumann ``entropy``.
     """
-    from .models.spin import to_sparse
-
     L = model.L
     expect = lambda terms: float(np.real(to_sparse(terms, L).multiply(rho.T).sum()))  # noqa: E731
     names = ("J", "eta", "lambda", "xi")

@@ -80,3 +80,16 @@ def test_ed_benchmark_quick_run(tmp_path):
     assert [r["L"] for r in rows] == [L for _, L in module.QUICK]
     assert all(r["max_dn"] < 1e-10 and r["block_dim"] < r["sector_dim"] ** 2 for r in rows)
     assert json.loads((tmp_path / "ed_benchmarks.json").read_text())["quick"] is True
+
+
+def test_spin_benchmark_quick_run(tmp_path):
+    """The spin-ring benchmark runs at quick sizes; qutip's full-space solvers agree."""
+    path = SCRIPT.parent / "spin_benchmarks.py"
+    spec = importlib.util.spec_from_file_location("spin_benchmarks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.run(quick=True, out=tmp_path)
+    assert [r["L"] for r in rows] == list(module.QUICK["symmetric"])
+    assert rows[0]["direct_current_error"] < 1e-10
+    assert rows[0]["iterative-gmres_current_error"] < 1e-4  # its default tolerance
+    assert json.loads((tmp_path / "spin_benchmarks.json").read_text())["quick"] is True

@@ -21,7 +21,7 @@ from .. import observables
 from ..models.base import FreeFermionRing
 from ..result import Result
 from .fock import FockSector
-from .momentum import stationary_gmres
+from .momentum import stationary_solve
 from .solver import _sector, correlations, lindblad_operators, momentum_block, particle_number
 
 MAX_EXCLUSION_DIM = 200_000  # model 1 at half filling: L = 20 (184 756 states)
@@ -55,7 +55,7 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     s, sp = block.pairs()
     scale = max(np.ptp(E), 1.0)
     keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * scale)
-    x = stationary_gmres(D[keep][:, keep], block.trace_row()[keep])
+    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep])
     residual = float(np.abs(D[keep][:, keep] @ x).max())
     rho = np.zeros((sector.dim, sector.dim), dtype=complex)
     rho[s[keep], sp[keep]] = x
@@ -112,7 +112,7 @@ def exclusion_steady_state(model: FreeFermionRing, filling: float = 0.5) -> Resu
     sector = FockSector(model.n_modes, particle_number(model, filling),
                         max_dim=MAX_EXCLUSION_DIM)
     G = exclusion_generator(model, sector)
-    P = np.real(stationary_gmres(G, np.ones(sector.dim)))
+    P = np.real(stationary_solve(G, np.ones(sector.dim)))
     residual = float(np.abs(G @ P).max() / max(np.abs(G.diagonal()).max(), 1e-300))
     if P.min() < -1e-10:
         raise RuntimeError(f"exclusion process: negative probability {P.min():.2e}")

@@ -1,0 +1,296 @@
+r"""Cluster mean field (Appendix C of the persistent-current paper) for spin rings.
+
+Ansatz: :math:`\rho = \bigotimes_C \rho_C` over two-site clusters (2c, 2c+1), with clusters
+alternating between two states :math:`\rho_A` (even c) and :math:`\rho_B` (odd c); the
+translation-symmetric solution has :math:`\rho_A = \rho_B`. Terms inside a cluster are kept
+exactly. A Hamiltonian product :math:`X_a Y_b` across clusters becomes
+:math:`\langle Y_b\rangle X_a` for the cluster of a (and vice versa). A jump
+:math:`F = F_A + F_B` split across clusters gives, after tracing out the other cluster,
+
+.. math:: \mathcal D[F]\rho \to \mathcal D[F_A]\rho_A
+          - i\Big[\tfrac i2\big(\langle F_B^\dagger\rangle F_A - \langle F_B\rangle
+          F_A^\dagger\big), \rho_A\Big],
+
+because the cross terms :math:`F_A\rho F_B^\dagger + F_B\rho F_A^\dagger - \tfrac12\{F_A^\dagger
+F_B + F_B^\dagger F_A, \rho\}` reduce to that commutator. The mean-field flow
+:math:`\dot\rho_A = \mathcal L_A[\rho_B]\rho_A`, :math:`\dot\rho_B = \mathcal L_B[\rho_A]\rho_B`
+is nonlinear and can have several fixed points: :func:`solutions` finds them by Newton
+iteration from many starts, and classifies each by the eigenvalues of the flow's Jacobian
+(stable if all decay, apart from the trace directions).
+
+The paper's solution (Eqs. 24, C2-C8) is the "x-state" of :func:`solutions`. In the basis
+:math:`|{\uparrow\uparrow}\rangle, |{\uparrow\downarrow}\rangle, |{\downarrow\uparrow}\rangle,
+|{\downarrow\downarrow}\rangle` and with :math:`\rho_{14} = \langle{\uparrow\uparrow}|\rho|
+{\downarrow\downarrow}\rangle`, Eqs. (C3), (C4), (C6) hold as printed, while the correct
+entries are (a test checks them, and Eq. 24, for several parameter sets)
+
+.. math::
+   Z\rho_{22} = \tfrac14\alpha^2\delta^2[5(\alpha^2-\delta^2)^2 + 4\mu^2],\quad
+   Z\rho_{23} = -\alpha^2\delta^2(\alpha^2-\delta^2)^2,\quad
+   Z\rho_{14} = -\tfrac12\alpha\delta(\alpha^2-\delta^2)^2(\alpha^2+\delta^2-i\mu),
+
+and Eq. (24) equals :math:`-2\langle I^\eta\rangle` on the bond inside the cluster (the bond
+between clusters carries none in this state): the current is positive for
+:math:`\alpha > \delta`, as the text says, and Eq. (24) has the opposite sign.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from .models.spin import OPS, Operator, SpinChain, local_matrix
+from .result import Result
+
+TERM_RING = 8  # the ring whose terms touching sites 0, 1 define the cluster problem
+PARITY = np.diag([1.0, -1.0, -1.0, 1.0])  # sigma^z x sigma^z on a cluster
+
+
+def _cluster_model(model: SpinChain) -> SpinChain:
+    if not model.periodic:
+        raise ValueError("cluster mean field needs a translation-invariant ring "
+                         "(boundary='periodic')")
+    ring = copy.copy(model)
+    if hasattr(ring, "flux"):  # keep the bond phase J0 e^{i phi / L} of the given ring
+        ring.flux = model.flux * TERM_RING / model.L
+    ring.L = TERM_RING
+    return ring
+
+
+class ClusterFlow:
+    """The two coupled cluster Liouvillians of a translation-invariant spin ring."""
+
+    def __init__(self, model: SpinChain) -> None:
+        ring = _cluster_model(model)
+        home = {0, 1}
+        self.own_h = np.zeros((4, 4), dtype=complex)  # H terms inside cluster A
+        self.cross_h = []  # (coef, A factors, other factors)
+        for coef, factors in ring.hamiltonian_terms():
+            sites = {j for _, j in factors}
+            if sites <= home:
+                self.own_h += local_matrix([(coef, factors)], (0, 1))
+            elif sites & home:
+                self.cross_h.append((coef, factors))
+        self.own_jumps, self.cross_jumps = [], []  # cross: (F_A on (0,1), F_B 2x2 per site)
+        for jump in ring.jump_operators():
+            sites = {j for _, fs in jump for _, j in fs}
+            if sites <= home:
+                self.own_jumps.append(local_matrix(jump, (0, 1)))
+            elif sites & home:
+                inside = [t for t in jump if {j for _, j in t[1]} <= home]
+                outside = [t for t in jump if not {j for _, j in t[1]} & home]
+                if len(inside) + len(outside) != len(jump):
+                    raise ValueError("a jump term spans two clusters; the decoupling needs "
+                                     "jumps that are sums of single-cluster terms")
+                self.cross_jumps.append((local_matrix(inside, (0, 1)), outside))
+
+    @staticmethod
+    def _expect(rho_other: np.ndarray, factors, sites_outside) -> complex:
+        """<product of the outside factors> in the other cluster (site j -> j mod 2)."""
+        ops = [OPS["id"], OPS["id"]]
+        for name, j in factors:
+            if j in sites_outside:
+                ops[j % 2] = OPS[name] @ ops[j % 2]
+        return complex(np.trace(rho_other @ np.kron(ops[0], ops[1])))
+
+    def generator(self, rho_other: np.ndarray) -> np.ndarray:
+        """16x16 Liouvillian (row-major vec) of a cluster whose neighbours are ``rho_other``."""
+        H = self.own_h.copy()
+        for coef, factors in self.cross_h:
+            outside = {j for _, j in factors} - {0, 1}
+            inside = [(n, j) for n, j in factors if j in (0, 1)]
+            H += coef * self._expect(rho_other, factors, outside) * local_matrix(
+                [(1.0, tuple(inside))], (0, 1))
+        Ls = list(self.own_jumps)
+        for FA, outside in self.cross_jumps:
+            FB = sum(c * self._expect(rho_other, fs, {j for _, j in fs}) for c, fs in outside)
+            H += 0.5j * (np.conj(FB) * FA - FB * FA.conj().T)
+            Ls.append(FA)
+        one = np.eye(4)
+        Lsup = -1j * (np.kron(H, one) - np.kron(one, H.T))
+        for F in Ls:
+            FdF = F.conj().T @ F
+            Lsup += np.kron(F, F.conj()) - 0.5 * (np.kron(FdF, one) + np.kron(one, FdF.T))
+        return Lsup
+
+    def rhs(self, x: np.ndarray) -> np.ndarray:
+        """The flow on x = (vec rho_A, vec rho_B) as 64 reals."""
+        z = x[:32] + 1j * x[32:]
+        a, b = z[:16].reshape(4, 4), z[16:].reshape(4, 4)
+        dz = np.concatenate([self.generator(b) @ a.ravel(), self.generator(a) @ b.ravel()])
+        return np.concatenate([dz.real, dz.imag])
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A fixed point of the mean-field flow."""
+
+    rho_a: np.ndarray
+    rho_b: np.ndarray
+    kind: str  # "x-state" (the paper's), "uniform" or "staggered", see solutions()
+    stable: bool
+    growth_rate: float  # largest real part of the Jacobian (trace directions removed)
+
+
+def _pack(a, b):
+    z = np.concatenate([a.ravel(), b.ravel()])
+    return np.concatenate([z.real, z.imag])
+
+
+def _unpack(x):
+    z = x[:32] + 1j * x[32:]
+    return z[:16].reshape(4, 4), z[16:].reshape(4, 4)
+
+
+def _residual(flow: ClusterFlow, x: np.ndarray) -> np.ndarray:
+    a, b = _unpack(x)
+    r = flow.rhs(x)
+    # replace four (implied) equations by the traces: Tr rho_A = Tr rho_B = 1
+    r[0], r[16] = np.trace(a).real - 1.0, np.trace(b).real - 1.0
+    r[32], r[48] = np.trace(a).imag, np.trace(b).imag
+    return r
+
+
+def _stability(flow: ClusterFlow, x: np.ndarray) -> float:
+    h = 1e-7
+    jac = np.empty((64, 64))
+    for i in range(64):
+        e = np.zeros(64)
+        e[i] = h
+        jac[:, i] = (flow.rhs(x + e) - flow.rhs(x - e)) / (2 * h)
+    ev = np.linalg.eigvals(jac)
+    ev = ev[np.argsort(-ev.real)]
+    # zero modes: the flow conserves the (complex) traces of rho_A and rho_B
+    nonzero = ev[np.abs(ev) > 1e-6]
+    return float(nonzero.real.max()) if nonzero.size else 0.0
+
+
+def _random_state(rng) -> np.ndarray:
+    g = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+    rho = g @ g.conj().T
+    return rho / np.trace(rho)
+
+
+def solutions(model: SpinChain, n_starts: int = 12, seed: int = 0) -> list[Solution]:
+    r"""All fixed points found by Newton from the maximally mixed state and random states.
+
+    Kinds: "x-state", :math:`\rho_A = \rho_B` and even under the parity
+    :math:`P = \prod_j\sigma^z_j` (the X-shaped matrix of Eq. C2, the paper's solution);
+    "uniform", :math:`\rho_A = \rho_B` with the parity broken
+    (:math:`\langle\sigma^-\rangle \ne 0`); "staggered", :math:`\rho_A \ne \rho_B`.
+    Duplicates (entries within 1e-8, also under A <-> B and under P) are merged; every
+    returned state is Hermitian, has trace one and non-negative eigenvalues (to 1e-9).
+    """
+    flow = ClusterFlow(model)
+    rng = np.random.default_rng(seed)
+    mixed = np.eye(4) / 4
+    starts = [_pack(mixed, mixed)] + [_pack(_random_state(rng), _random_state(rng))
+                                      for _ in range(n_starts)]
+    sym_starts = [_pack(r, r) for r in (_random_state(rng) for _ in range(n_starts // 3))]
+    found: list[Solution] = []
+    for x0 in starts + sym_starts:
+        sol = optimize.root(lambda x: _residual(flow, x), x0, method="hybr",
+                            options={"xtol": 1e-13})
+        if np.abs(_residual(flow, sol.x)).max() > 1e-10:
+            continue
+        a, b = _unpack(sol.x)
+        if not all(_physical(r) for r in (a, b)):
+            continue
+        if any(_same(a, b, s) for s in found):
+            continue
+        growth = _stability(flow, sol.x)
+        if np.abs(a - b).max() > 1e-8:
+            kind = "staggered"
+        else:
+            kind = "x-state" if np.abs(a - PARITY @ a @ PARITY).max() < 1e-8 else "uniform"
+        found.append(Solution(0.5 * (a + a.conj().T), 0.5 * (b + b.conj().T), kind,
+                              growth < 1e-9, growth))
+    return found
+
+
+def _physical(rho: np.ndarray) -> bool:
+    return (np.abs(rho - rho.conj().T).max() < 1e-9
+            and np.linalg.eigvalsh(0.5 * (rho + rho.conj().T)).min() > -1e-9)
+
+
+def _same(a, b, s: Solution) -> bool:
+    d = []
+    for x, y in ((a, b), (PARITY @ a @ PARITY, PARITY @ b @ PARITY)):
+        d.append(max(np.abs(x - s.rho_a).max(), np.abs(y - s.rho_b).max()))
+        d.append(max(np.abs(x - s.rho_b).max(), np.abs(y - s.rho_a).max()))
+    return min(d) < 1e-8
+
+
+def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
+                 seed: int = 0) -> Result:
+    """Cluster mean-field steady state of a translation-invariant ring.
+
+    Parameters
+    ----------
+    model : SpinChain
+        E.g. :class:`~manybody.models.MetelmannClerkRing` (general parameters).
+    solution : {"stable", "x-state"}
+        "stable": the dynamically stable fixed point (the x-state if it is stable);
+        "x-state": the translation- and parity-symmetric one of Eqs. (24), (C2)-(C8), the
+        paper's, whether stable or not.
+
+    Returns
+    -------
+    Result
+        ``current``: :math:`I^J + I^\\eta` averaged over the two bonds of the period
+        (inside and between clusters); ``observables``: ``current_profile`` (inside,
+        between), ``currents``, ``sz`` (sites 0, 1 of cluster A), ``purity``,
+        ``negativity`` and ``entropy`` of :math:`\\rho_A`, ``rho_a``, ``rho_b``, and all
+        fixed points found with their stability; ``diagnostics`` with the growth rate.
+    """
+    if solution not in ("stable", "x-state"):
+        raise ValueError(f"solution must be 'stable' or 'x-state', got {solution!r}")
+    t0 = time.perf_counter()
+    found = solutions(model, n_starts, seed)
+    pick = [s for s in found if (s.kind == "x-state" if solution == "x-state" else s.stable)]
+    if not pick:
+        raise RuntimeError(f"no {solution} cluster mean-field solution found among "
+                           f"{len(found)} fixed points; raise n_starts")
+    pick.sort(key=lambda s: (s.kind != "x-state", s.growth_rate))
+    s = pick[0]
+    obs = _observables(model, s.rho_a, s.rho_b)
+    obs |= {"rho_a": s.rho_a, "rho_b": s.rho_b,
+            "fixed_points": [{"kind": f.kind, "stable": f.stable,
+                              "growth_rate": f.growth_rate,
+                              "current": _observables(model, f.rho_a, f.rho_b)["current"]}
+                             for f in found]}
+    return Result(method="cmf", kind="steady_state", model=model.params(),
+                  options={"solution": solution, "n_starts": n_starts, "seed": seed},
+                  current=obs.pop("current"), observables=obs,
+                  diagnostics={"growth_rate": s.growth_rate, "stable": s.stable,
+                               "kind": s.kind, "n_fixed_points": len(found),
+                               "wall_time": time.perf_counter() - t0})
+
+
+def _observables(model: SpinChain, a: np.ndarray, b: np.ndarray) -> dict:
+    """Bond currents inside (0,1) and between (1,2) clusters, local and cluster quantities."""
+    ring = _cluster_model(model)
+    two = np.kron(a, b)  # sites (0, 1) in A, (2, 3) in B: the bond (1, 2) lives on 1 and 2
+
+    def expect(op: Operator, inside: bool) -> float:
+        if inside:
+            return float(np.real(np.trace(a @ local_matrix(op, (0, 1)))))
+        return float(np.real(np.trace(two @ local_matrix(op, (0, 1, 2, 3)))))
+
+    names = ("J", "eta", "lambda", "xi")
+    currents = {k: np.array([expect(ring.current_terms((0, 1))[k], True),
+                             expect(ring.current_terms((1, 2))[k], False)]) for k in names}
+    profile = currents["J"] + currents["eta"]
+    sz = np.array([np.real(np.trace(a @ np.kron(OPS["sz"], OPS["id"]))),
+                   np.real(np.trace(a @ np.kron(OPS["id"], OPS["sz"])))])
+    pt = np.transpose(a.reshape(2, 2, 2, 2), (2, 1, 0, 3)).reshape(4, 4)
+    ev = np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))
+    p = np.linalg.eigvalsh(a)
+    p = p[p > 1e-15]
+    return {"current": float(profile.mean()), "current_profile": profile,
+            "currents": currents, "sz": sz, "purity": float(np.real(np.trace(a @ a))),
+            "negativity": float(-ev[ev < 0].sum()), "entropy": float(-np.sum(p * np.log(p)))}
