@@ -142,3 +142,50 @@ def test_dark_states_of_even_rings_are_refused():
     (f_j annihilates it), so the steady state is not unique and the solver says so."""
     with pytest.raises(RuntimeError, match="more than one steady state"):
         ed.steady_state(MetelmannClerkRing.minimal(4, alpha=1.3, delta=0.0))
+
+
+def test_ground_state_current_is_twice_the_flux_derivative_of_the_energy():
+    """Fig. 7: with the operator of Eq. (B2) the ground-state current is +2 dE/dphi
+    (Hellmann-Feynman; the paper writes -dE/dphi, the same factor -2 as in Eq. 24), and the
+    two-site entropy does not depend on the flux."""
+    from manybody.experiments.spin_ring import ground_state
+
+    h = 1e-5
+    entropies = []
+    for phi in (-2.5, -0.4, 0.3, 1.0, 2.0):
+        g = ground_state(4, phi)
+        dE = (ground_state(4, phi + h)["energy"] - ground_state(4, phi - h)["energy"]) / (2 * h)
+        assert g["currents"]["J"].mean() == pytest.approx(2 * dE, abs=1e-8)
+        entropies.append(g["entropy"])
+    np.testing.assert_allclose(entropies, entropies[0], atol=1e-10)
+
+
+def test_flux_current_in_the_open_system_is_periodic_and_odd():
+    """Fig. 2 (kappa = 0.1, J = 1.5, lambda = 0.5): the current is odd in phi and, with
+    pairing, has period 4 pi, twice that of the closed ring (as the paper notes)."""
+    def current(phi):
+        r = ed.steady_state(MetelmannClerkRing(4, alpha=0, beta=0, gamma=0, delta=0, J=1.5,
+                                               lam=0.5, kappa=0.1, flux=phi))
+        return r.currents["J"].mean()
+
+    for phi in (0.4, 1.1):
+        assert current(-phi) == pytest.approx(-current(phi), abs=1e-12)
+        assert current(phi + 4 * np.pi) == pytest.approx(current(phi), abs=1e-12)
+        assert abs(current(phi + 2 * np.pi) - current(phi)) > 1e-2
+    assert abs(current(0.4)) > 1e-3
+
+
+def test_figure_commands_write_png_and_json(tmp_path):
+    import json
+
+    from manybody.cli import main
+
+    assert main(["figure", "ring-fig5", "--L", "6", "--out", str(tmp_path)]) == 0
+    rec = json.loads((tmp_path / "ring_fig5.json").read_text())
+    assert rec["numbers"]["current"][1] == pytest.approx(0.5707212665133, abs=1e-10)  # L = 4
+    assert (tmp_path / "ring_fig5.png").stat().st_size > 10_000
+    from manybody.experiments.spin_ring import fig7
+
+    fig7(tmp_path, points=11)
+    rec = json.loads((tmp_path / "ring_fig7.json").read_text())
+    assert rec["numbers"]["max_dev_current_2dE"] < 1e-7

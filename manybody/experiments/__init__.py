@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import rectification, triple_dot, wire
+from . import rectification, spin_ring, triple_dot, wire
 
 FIGURES = {
     "rect-fig2": rectification.fig2,
@@ -16,6 +16,10 @@ FIGURES = {
     "wire-fig2": wire.fig2,
     "wire-fig3": wire.fig3,
     "wire-fig4": wire.fig4,
+    "ring-fig2": spin_ring.fig2,
+    "ring-fig4": spin_ring.fig4,
+    "ring-fig5": spin_ring.fig5,
+    "ring-fig7": spin_ring.fig7,
 }
 
 __all__ = ["FIGURES"]
