@@ -234,7 +234,8 @@ def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
     model : SpinChain
         E.g. :class:`~manybody.models.MetelmannClerkRing` (general parameters).
     solution : {"stable", "x-state"}
-        "stable": the dynamically stable fixed point (the x-state if it is stable);
+        "stable": the dynamically stable fixed point (the x-state if it is stable); if none
+        is found, the search is repeated with five times as many starts before it raises;
         "x-state": the translation- and parity-symmetric one of Eqs. (24), (C2)-(C8), the
         paper's, whether stable or not.
 
@@ -252,6 +253,9 @@ def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
     t0 = time.perf_counter()
     found = solutions(model, n_starts, seed)
     pick = [s for s in found if (s.kind == "x-state" if solution == "x-state" else s.stable)]
+    if not pick and solution == "stable":  # the basin of the stable point was missed
+        found = solutions(model, 5 * max(n_starts, 12), seed + 1)
+        pick = [s for s in found if s.stable]
     if not pick:
         raise RuntimeError(f"no {solution} cluster mean-field solution found among "
                            f"{len(found)} fixed points; raise n_starts")

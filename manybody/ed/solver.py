@@ -210,6 +210,9 @@ def evolve(model: FreeFermionRing, times, filling: float = 0.5,
            initial: str = "infinite_temperature") -> Result:
     r"""Exact Lindblad dynamics :math:`\rho(t) = e^{\mathcal L t}\rho(0)` in the momentum block.
 
+    A spin chain goes to :func:`manybody.ed.spin.evolve` (``initial`` "down", "up", or
+    "infinite_temperature" for the maximally mixed state).
+
     Parameters
     ----------
     model : FreeFermionRing
@@ -228,6 +231,9 @@ def evolve(model: FreeFermionRing, times, filling: float = 0.5,
         A trajectory: ``occupations`` with a leading time axis, ``current`` per time,
         ``diagnostics["trace_drift"]``.
     """
+    if isinstance(model, SpinChain):
+        return spin.evolve(model, times, "mixed" if initial == "infinite_temperature"
+                           else initial)
     t0 = time.perf_counter()
     times = np.asarray(times, dtype=float)
     if times.ndim != 1 or times.size < 2 or np.any(np.diff(times) <= 0):

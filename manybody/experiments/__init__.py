@@ -17,8 +17,10 @@ FIGURES = {
     "wire-fig3": wire.fig3,
     "wire-fig4": wire.fig4,
     "ring-fig2": spin_ring.fig2,
+    "ring-fig3": spin_ring.fig3,
     "ring-fig4": spin_ring.fig4,
     "ring-fig5": spin_ring.fig5,
+    "ring-fig6": spin_ring.fig6,
     "ring-fig7": spin_ring.fig7,
 }
 

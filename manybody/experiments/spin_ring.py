@@ -1,4 +1,4 @@
-r"""Figures 2, 4, 5 (upper panel) and 7 of the persistent-current paper.
+r"""Figures 2-7 (Fig. 5: upper panel) of the persistent-current paper.
 
 Energies in units of :math:`\mu = 1` (the paper's choice), currents per bond with the
 operators of Eq. (14) as defined in :mod:`manybody.models.spin_ring` (positive for
@@ -48,6 +48,30 @@ def fig2(out: str | Path, L: int = 4, points: int = 41) -> dict:
                         {"phi": phis, "kappa": kappas, "current_kappa0.1": line[:, 0],
                          "negativity_kappa0.1": line[:, 1], "current_map": maps[:, :, 0],
                          "negativity_map": maps[:, :, 1]})
+
+
+def fig3(out: str | Path, points: int = 21) -> dict:
+    """Fig. 3: the paper's CMF solution (x-state) over (alpha, delta): normalized current
+    <I^eta>/|alpha^2 - delta^2|, <sigma^z>, negativity and purity, mu = 1."""
+    grid = np.linspace(0.05, 2.0, points)
+    keys = ("current/|a2-d2|", "sz", "negativity", "purity")
+    maps = np.full((len(keys), points, points), np.nan)
+    for i, d in enumerate(tqdm(grid, desc="fig3", leave=False)):
+        for j, a in enumerate(grid):
+            ring = MetelmannClerkRing.minimal(4, alpha=a, delta=d)
+            r = cmf.steady_state(ring, solution="x-state", n_starts=0)
+            scale = abs(a * a - d * d)
+            maps[:, i, j] = [r.current / scale if scale > 1e-12 else np.nan,
+                             float(np.mean(r.sz)), r.negativity, r.purity]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    for ax, m, key in zip(axes.ravel(), maps, keys, strict=True):
+        im = ax.pcolormesh(grid, grid, m, shading="auto")
+        fig.colorbar(im, ax=ax, label=key)
+        ax.set(xlabel=r"$\alpha$", ylabel=r"$\delta$")
+    fig.suptitle("CMF x-state (the paper's solution), μ = 1")
+    fig.tight_layout()
+    return write_figure(fig, out, "ring_fig3", {"mu": 1.0, "solution": "x-state"},
+                        {"alpha": grid, "delta": grid, "keys": list(keys), "maps": maps})
 
 
 def fig4(out: str | Path, L: int = 4, points: int = 25) -> dict:
@@ -126,3 +150,29 @@ def fig7(out: str | Path, L: int = 4, points: int = 101) -> dict:
     return write_figure(fig, out, "ring_fig7", {"L": L, "J0": 1.0},
                         {"phi": phis, "current": current, "dE_dphi": dE, "entropy": entropy,
                          "max_dev_current_2dE": float(np.abs(current - 2 * dE).max())})
+
+
+def fig6(out: str | Path, L: int = 6, points: int = 25) -> dict:
+    """Fig. 6: exact current against theta at r = 1 with the perturbations of Sec. IV C,
+    a field eps sigma^x (left) and an interaction eps sigma^z sigma^z (right)."""
+    thetas = np.linspace(0.0, np.pi / 2, points + 2)[1:-1]  # dark states at the ends
+    strengths = (0.0, 0.25, 0.5, 1.0)
+    data = {}
+    for name in ("hx", "jzz"):
+        for eps in strengths:
+            data[f"{name}_{eps:g}"] = np.array([
+                ed.steady_state(MetelmannClerkRing.minimal(
+                    L, alpha=np.cos(t), delta=np.sin(t), **{name: eps})).current
+                for t in thetas])
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, name, label in zip(axes, ("hx", "jzz"), (r"$\epsilon\sigma^x_j$",
+                                                      r"$\epsilon\sigma^z_j\sigma^z_{j+1}$"),
+                               strict=True):
+        for eps in strengths:
+            ax.plot(thetas, data[f"{name}_{eps:g}"], label=f"ε = {eps:g}")
+        ax.set(xlabel=r"$\theta$", ylabel=r"$\langle I^\eta\rangle$",
+               title=f"{label}, r = 1, L = {L}")
+        ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return write_figure(fig, out, "ring_fig6", {"L": L, "r": 1.0, "mu": 1.0},
+                        {"theta": thetas, **data})
