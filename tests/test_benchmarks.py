@@ -70,12 +70,17 @@ def test_cli_quick(bench, tmp_path, capsys):
     assert (tmp_path / "tgge_benchmarks.png").is_file()
 
 
-def test_ed_benchmark_quick_run(tmp_path):
-    """The exact-solver benchmark runs at quick sizes and its two methods agree."""
-    path = SCRIPT.parent / "ed_benchmarks.py"
-    spec = importlib.util.spec_from_file_location("ed_benchmarks", path)
+def _script(name: str):
+    """A benchmark script imported as a module (``benchmarks/`` is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPT.parent / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_ed_benchmark_quick_run(tmp_path):
+    """The exact-solver benchmark runs at quick sizes and its two methods agree."""
+    module = _script("ed_benchmarks")
     rows = module.run(quick=True, out=tmp_path)
     assert [r["L"] for r in rows] == [L for _, L in module.QUICK]
     assert all(r["max_dn"] < 1e-10 and r["block_dim"] < r["sector_dim"] ** 2 for r in rows)
@@ -84,10 +89,7 @@ def test_ed_benchmark_quick_run(tmp_path):
 
 def test_spin_benchmark_quick_run(tmp_path):
     """The spin-ring benchmark runs at quick sizes; qutip's full-space solvers agree."""
-    path = SCRIPT.parent / "spin_benchmarks.py"
-    spec = importlib.util.spec_from_file_location("spin_benchmarks", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _script("spin_benchmarks")
     rows = module.run(quick=True, out=tmp_path)
     assert [r["L"] for r in rows] == list(module.QUICK["symmetric"])
     assert rows[0]["direct_current_error"] < 1e-10
