@@ -102,7 +102,7 @@ def fig4(out: str | Path, L: int = 4, points: int = 25) -> dict:
                         {"theta": thetas, "columns": list(keys), **data})
 
 
-def fig5(out: str | Path, L: int = 10) -> dict:
+def fig5(out: str | Path, L: int = 12) -> dict:
     """Fig. 5 (upper panel): exact ring current against L, alpha = 2, delta = 1.5, mu = 1."""
     Ls = np.arange(3, L + 1)
     rows = [ed.steady_state(MetelmannClerkRing.minimal(n, alpha=2.0, delta=1.5))
