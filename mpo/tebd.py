@@ -66,7 +66,8 @@ class TEBD:
         """Change the time step (recomputes the gates)."""
         self.dt = float(dt)
         nb = len(self.generators)
-        self.even = [(b, expm(0.5 * dt * self.generators[b])) for b in range(0, nb, 2)]
+        self.half = [(b, expm(0.5 * dt * self.generators[b])) for b in range(0, nb, 2)]
+        self.full = [(b, expm(dt * self.generators[b])) for b in range(0, nb, 2)]
         self.odd = [(b, expm(dt * self.generators[b])) for b in range(1, nb, 2)]
 
     def _move_center(self, target: int) -> None:
@@ -113,22 +114,25 @@ class TEBD:
         for b, gate in (gates if rightwards else gates[::-1]):
             self._apply(b, gate, rightwards)
 
-    def step(self) -> None:
-        """One Strang step :math:`e^{\\frac{dt}2\\mathcal L_e}e^{dt\\mathcal L_o}
-        e^{\\frac{dt}2\\mathcal L_e}`, then the trace reset to one."""
-        self._layer(self.even, rightwards=True)
-        self._layer(self.odd, rightwards=False)
-        self._layer(self.even, rightwards=True)
+    def evolve(self, n_steps: int) -> None:
+        """``n_steps`` Strang steps :math:`(e^{\\frac{dt}2\\mathcal L_e}e^{dt\\mathcal L_o}
+        e^{\\frac{dt}2\\mathcal L_e})^n`, with the adjacent even half steps merged into
+        :math:`e^{dt\\mathcal L_e}`; the trace is reset to one after every odd layer and the
+        following even layer."""
+        if n_steps < 1:
+            raise ValueError(f"n_steps must be >= 1, got {n_steps}")
+        self._layer(self.half, rightwards=True)
+        for k in range(n_steps):
+            self._layer(self.odd, rightwards=False)
+            self._layer(self.full if k < n_steps - 1 else self.half, rightwards=True)
+            self._normalize()
+            self.time += self.dt
+            self.steps += 1
+
+    def _normalize(self) -> None:
         phase, log = log_trace(self.arrays)
         value = phase * np.exp(log)
         if not np.isfinite(value) or abs(value) == 0:
             raise FloatingPointError(f"trace of the evolved state is {value}")
         self.trace_correction = max(self.trace_correction, abs(value - 1.0))
         self.arrays[self.center] = self.arrays[self.center] / value
-        self.time += self.dt
-        self.steps += 1
-
-    def evolve(self, n_steps: int) -> None:
-        """``n_steps`` steps of :meth:`step`."""
-        for _ in range(n_steps):
-            self.step()
