@@ -10,6 +10,7 @@ import mpo
 from manybody import ed
 from manybody.models.spin_ring import MetelmannClerkRing
 from manybody.observables import spin_observables
+from manybody.result import Result
 from mpo import state, superop
 from mpo.tebd import TEBD
 
@@ -143,3 +144,13 @@ def test_bad_input_raises():
         mpo.steady_state(far, progress=False)
     with pytest.raises(ValueError, match="state must be"):
         state.product_state(4, "sideways")
+
+
+def test_result_saves_and_loads(tmp_path):
+    model = MetelmannClerkRing.minimal(4, 2.0, 1.5, boundary="open")
+    r = mpo.steady_state(model, progress=False)
+    back = Result.load(r.save(tmp_path / "mpo.json"))
+    assert back.method == "mpo" and back.options["max_bond"] == 32
+    assert back.current == pytest.approx(r.current)
+    assert np.allclose(back.current_profile, r.current_profile)
+    assert back.diagnostics["steps"] == r.diagnostics["steps"]
