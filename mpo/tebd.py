@@ -50,6 +50,8 @@ class TEBD:
             raise ValueError(f"dt must be positive, got {dt}")
         if max_bond < 1:
             raise ValueError(f"max_bond must be >= 1, got {max_bond}")
+        if not 0 <= cutoff < 1:
+            raise ValueError(f"cutoff must lie in [0, 1), got {cutoff}")
         self.arrays = [np.array(a, dtype=complex) for a in arrays]
         self.generators = generators
         self.max_bond, self.cutoff = int(max_bond), float(cutoff)

@@ -142,6 +142,9 @@ def test_bad_input_raises():
     far = MetelmannClerkRing.minimal(5, 2.0, 1.5, boundary="open", dissipation_range=2)
     with pytest.raises(ValueError, match="nearest-neighbour"):
         mpo.steady_state(far, progress=False)
+    open_chain = MetelmannClerkRing.minimal(4, 2.0, 1.5, boundary="open")
+    with pytest.raises(ValueError, match="cutoff"):
+        mpo.steady_state(open_chain, cutoff=-1.0, progress=False)
     with pytest.raises(ValueError, match="state must be"):
         state.product_state(4, "sideways")
 
