@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
 from .. import observables
-from ..models._validate import real
+from ..models._validate import output_times, real
 from ..models.base import FreeFermionRing
 from ..models.spin import SpinChain
 from ..result import Result
@@ -235,9 +235,7 @@ def evolve(model: FreeFermionRing, times, filling: float = 0.5,
         return spin.evolve(model, times, "mixed" if initial == "infinite_temperature"
                            else initial)
     t0 = time.perf_counter()
-    times = np.asarray(times, dtype=float)
-    if times.ndim != 1 or times.size < 2 or np.any(np.diff(times) <= 0):
-        raise ValueError("times must be a 1-d increasing array with at least two entries")
+    times = output_times(times)
     if initial not in ("infinite_temperature", "gibbs"):
         raise ValueError(f"initial must be 'infinite_temperature' or 'gibbs', got {initial!r}")
     sector = _sector(model, filling)

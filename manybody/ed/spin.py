@@ -28,6 +28,7 @@ from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
 from .. import observables
+from ..models._validate import output_times
 from ..models.spin import SpinChain
 from ..result import Result
 from .momentum import stationary_solve
@@ -262,9 +263,7 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
         ``current_profile`` per time; ``diagnostics["trace_drift"]``.
     """
     t0 = time.perf_counter()
-    times = np.asarray(times, dtype=float)
-    if times.ndim != 1 or times.size < 2 or np.any(np.diff(times) <= 0):
-        raise ValueError("times must be a 1-d increasing array with at least two entries")
+    times = output_times(times)
     if initial not in ("down", "up", "mixed"):
         raise ValueError(f"initial must be 'down', 'up' or 'mixed', got {initial!r}")
     red = SymmetricLiouvillian(model)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 
 def integer(name: str, value: object, minimum: int) -> int:
     """Return ``value`` as an int, or raise ``ValueError`` unless it is an integer >= minimum."""
@@ -45,3 +47,11 @@ def complex_number(name: str, value: object) -> complex:
     if not (math.isfinite(z.real) and math.isfinite(z.imag)):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return z
+
+
+def output_times(times: object) -> np.ndarray:
+    """Return ``times`` as a 1-d strictly increasing float array with at least two entries."""
+    t = np.asarray(times, dtype=float)
+    if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or not np.all(np.isfinite(t)):
+        raise ValueError("times must be a 1-d increasing array with at least two entries")
+    return t

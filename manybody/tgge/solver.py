@@ -29,7 +29,7 @@ from scipy.special import expit
 from tqdm.auto import tqdm
 
 from .. import observables
-from ..models._validate import real
+from ..models._validate import output_times, real
 from ..models.base import FreeFermionRing, Rates
 from ..result import Result
 from .canonical import canonical_occupations
@@ -424,9 +424,7 @@ def evolve(
         Show a progress bar over the output times.
     """
     t0 = time.perf_counter()
-    times = np.asarray(times, dtype=float)
-    if times.ndim != 1 or times.size < 2 or np.any(np.diff(times) <= 0):
-        raise ValueError("times must be a 1-d increasing array with at least two entries")
+    times = output_times(times)
     n0 = _initial_occupations(model, initial, filling)
     rhs = RateEquation(model.rates(), kernel)
     traj = np.empty((times.size, n0.size))
