@@ -43,7 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from .models.spin import OPS, Operator, SpinChain, local_matrix
+from .models.spin import OPS, Operator, SpinChain, lindblad_superoperator, local_matrix
+from .observables import two_site_entanglement
 from .result import Result
 
 TERM_RING = 8  # the ring whose terms touching sites 0, 1 define the cluster problem
@@ -110,12 +111,7 @@ class ClusterFlow:
             FB = sum(c * self._expect(rho_other, fs, {j for _, j in fs}) for c, fs in outside)
             H += 0.5j * (np.conj(FB) * FA - FB * FA.conj().T)
             Ls.append(FA)
-        one = np.eye(4)
-        Lsup = -1j * (np.kron(H, one) - np.kron(one, H.T))
-        for F in Ls:
-            FdF = F.conj().T @ F
-            Lsup += np.kron(F, F.conj()) - 0.5 * (np.kron(FdF, one) + np.kron(one, FdF.T))
-        return Lsup
+        return lindblad_superoperator(H, Ls)
 
     def rhs(self, x: np.ndarray) -> np.ndarray:
         """The flow on x = (vec rho_A, vec rho_B) as 64 reals."""
@@ -291,10 +287,6 @@ def _observables(model: SpinChain, a: np.ndarray, b: np.ndarray) -> dict:
     profile = currents["J"] + currents["eta"]
     sz = np.array([np.real(np.trace(a @ np.kron(OPS["sz"], OPS["id"]))),
                    np.real(np.trace(a @ np.kron(OPS["id"], OPS["sz"])))])
-    pt = np.transpose(a.reshape(2, 2, 2, 2), (2, 1, 0, 3)).reshape(4, 4)
-    ev = np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))
-    p = np.linalg.eigvalsh(a)
-    p = p[p > 1e-15]
     return {"current": float(profile.mean()), "current_profile": profile,
             "currents": currents, "sz": sz, "purity": float(np.real(np.trace(a @ a))),
-            "negativity": float(-ev[ev < 0].sum()), "entropy": float(-np.sum(p * np.log(p)))}
+            **two_site_entanglement(a)}

@@ -100,12 +100,18 @@ def spin_observables(model: SpinChain, rho: np.ndarray) -> dict:
     diag = np.real(np.diagonal(rho))
     bits = (np.arange(2**L)[:, None] >> (L - 1 - np.arange(L))) & 1
     sz = diag @ (1.0 - 2.0 * bits)
-    rdm = np.einsum("abxcdx->abcd", rho.reshape(2, 2, -1, 2, 2, 2 ** (L - 2)))
-    pt = np.transpose(rdm, (2, 1, 0, 3)).reshape(4, 4)  # transpose of site 0
-    ev = np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))
-    p = np.linalg.eigvalsh(0.5 * (rdm.reshape(4, 4) + rdm.reshape(4, 4).conj().T))
-    p = p[p > 1e-15]
+    rdm = np.einsum("abxcdx->abcd", rho.reshape(2, 2, -1, 2, 2, 2 ** (L - 2))).reshape(4, 4)
     return {"current": float(profile.mean()), "current_profile": profile, "currents": currents,
-            "sz": sz, "purity": float(np.sum(np.abs(rho) ** 2)),
-            "rdm01": rdm.reshape(4, 4), "negativity": float(-ev[ev < 0].sum()),
-            "entropy": float(-np.sum(p * np.log(p)))}
+            "sz": sz, "purity": float(np.sum(np.abs(rho) ** 2)), "rdm01": rdm,
+            **two_site_entanglement(rdm)}
+
+
+def two_site_entanglement(rdm: np.ndarray) -> dict:
+    r"""``negativity`` :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19, transpose of the
+    first site) and von Neumann ``entropy`` :math:`-\mathrm{Tr}\rho\ln\rho` of a 4x4
+    two-site density matrix (Hermitian parts, eigenvalues below 1e-15 dropped)."""
+    pt = np.transpose(rdm.reshape(2, 2, 2, 2), (2, 1, 0, 3)).reshape(4, 4)
+    ev = np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))
+    p = np.linalg.eigvalsh(0.5 * (rdm + rdm.conj().T))
+    p = p[p > 1e-15]
+    return {"negativity": float(-ev[ev < 0].sum()), "entropy": float(-np.sum(p * np.log(p)))}

@@ -25,30 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from manybody.models.spin import Operator, SpinChain, local_matrix
-
-
-def lindblad_superoperator(H: np.ndarray, jumps: list[np.ndarray]) -> np.ndarray:
-    r"""Row-major vectorized Lindblad generator of ``H`` and ``jumps`` (see module docstring).
-
-    Parameters
-    ----------
-    H : ndarray, shape (d, d)
-        Hamiltonian.
-    jumps : list of ndarray, shape (d, d)
-        Jump operators :math:`L_m` (rates included).
-
-    Returns
-    -------
-    ndarray, shape (d^2, d^2)
-        :math:`\mathcal L` acting on :math:`\mathrm{vec}(\rho)_{(s, s')} = \rho_{ss'}`.
-    """
-    one = np.eye(H.shape[0])
-    out = -1j * (np.kron(H, one) - np.kron(one, H.T))
-    for Lm in jumps:
-        LdL = Lm.conj().T @ Lm
-        out += np.kron(Lm, Lm.conj()) - 0.5 * np.kron(LdL, one) - 0.5 * np.kron(one, LdL.T)
-    return out
+from manybody.models.spin import Operator, SpinChain, lindblad_superoperator, local_matrix
 
 
 def _support(terms: Operator) -> tuple[int, ...]:

@@ -89,6 +89,30 @@ def local_matrix(operator: Operator, sites: tuple[int, ...]) -> np.ndarray:
     return out
 
 
+def lindblad_superoperator(H: np.ndarray, jumps: list[np.ndarray]) -> np.ndarray:
+    r"""Row-major vectorized Lindblad generator of ``H`` and ``jumps``,
+    :math:`\mathrm{vec}(A\rho B) = (A\otimes B^T)\,\mathrm{vec}\rho`.
+
+    Parameters
+    ----------
+    H : ndarray, shape (d, d)
+        Hamiltonian.
+    jumps : list of ndarray, shape (d, d)
+        Jump operators :math:`L_m` (rates included).
+
+    Returns
+    -------
+    ndarray, shape (d^2, d^2)
+        :math:`\mathcal L` acting on :math:`\mathrm{vec}(\rho)_{(s, s')} = \rho_{ss'}`.
+    """
+    one = np.eye(H.shape[0])
+    out = -1j * (np.kron(H, one) - np.kron(one, H.T))
+    for Lm in jumps:
+        LdL = Lm.conj().T @ Lm
+        out += np.kron(Lm, Lm.conj()) - 0.5 * np.kron(LdL, one) - 0.5 * np.kron(one, LdL.T)
+    return out
+
+
 class SpinChain(ABC):
     """Base class: L spins on a ring (``boundary="periodic"``) or an open chain.
 
