@@ -191,6 +191,25 @@ def test_figure_commands_write_png_and_json(tmp_path):
     assert rec["numbers"]["max_dev_current_2dE"] < 1e-7
 
 
+def test_fig5_chain_writes_profiles_that_agree_with_ed(tmp_path):
+    """Fig. 5 lower panel at small sizes: the MPO profiles (Richardson) of the open chains
+    L = 5 and 8 equal the exact open-chain profiles within 2e-5 (the bound of test_mpo)."""
+    import json
+
+    from manybody.experiments.spin_ring import fig5_chain
+
+    fig5_chain(tmp_path, L=8, ring_L=4)
+    rec = json.loads((tmp_path / "ring_fig5_chain.json").read_text())
+    assert rec["parameters"]["lengths"] == [5, 8]
+    assert (tmp_path / "ring_fig5_chain.png").stat().st_size > 10_000
+    for n in (5, 8):
+        exact = ed.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.0, boundary="open"))
+        assert np.abs(np.array(rec["numbers"]["profiles"][str(n)])
+                      - exact.currents["eta"]).max() < 2e-5
+    ring = ed.steady_state(MetelmannClerkRing.minimal(4, 2.0, 1.0)).current
+    assert rec["numbers"]["ring_current"][0] == pytest.approx(ring, abs=1e-12)
+
+
 def test_exact_dynamics_matches_mesolve_and_reaches_the_steady_state():
     """ed.evolve in the symmetric space against qutip.mesolve on the full space (L = 4),
     and at late times the symmetric steady state (L = 5)."""

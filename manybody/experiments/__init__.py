@@ -20,6 +20,7 @@ FIGURES = {
     "ring-fig3": spin_ring.fig3,
     "ring-fig4": spin_ring.fig4,
     "ring-fig5": spin_ring.fig5,
+    "ring-fig5-chain": spin_ring.fig5_chain,
     "ring-fig6": spin_ring.fig6,
     "ring-fig7": spin_ring.fig7,
 }

@@ -1,0 +1,236 @@
+r"""MPO engine benchmarks: cost against a plain numpy TEBD, convergence in χ, dt and order,
+time to the steady state against L and χ.
+
+Model: the open Metelmann-Clerk chain (alpha = 2, delta = 1, mu = 1), the setting of Fig. 5
+(lower panel) of the persistent-current paper.
+
+1. **Cost** per site per unit time against χ for :class:`mpo.tebd.TEBD` and, in the same
+   run on the same state, a plain numpy TEBD (:func:`plain_strang_step`: complex arrays, an
+   SVD per gate with the singular values pushed right, no orthogonality centre, no merged
+   half steps). Both start from the same state with every bond saturated at χ (cutoff 0).
+2. **Convergence** of the bulk current (mean over the middle half of the bonds) against χ at
+   fixed dt, and against dt for Trotter order 2 and 4, each relative to a reference run
+   (largest χ, fourth order, smallest dt, Richardson).
+3. **Relaxation**: simulated time and wall time to reach the steady state (change of the
+   current profile below ``tol`` per unit time) against L at fixed χ and against χ at fixed L.
+
+Run ``python benchmarks/mpo_benchmarks.py [--quick]``; prints the tables and writes
+``data/benchmarks/mpo_benchmarks.json`` and ``.png``. Set ``OMP_NUM_THREADS=1`` (the SVDs
+are small; BLAS threading slows them down on two cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy.linalg import expm  # noqa: E402
+
+import mpo  # noqa: E402
+from manybody.models import MetelmannClerkRing  # noqa: E402
+from manybody.provenance import provenance  # noqa: E402
+from mpo import state, superop  # noqa: E402
+from mpo.tebd import TEBD  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
+FULL = {"cost_L": 40, "cost_chi": (8, 16, 32, 64), "cost_steps": 20,
+        "conv_L": 20, "conv_chi": (4, 6, 8, 12), "conv_dt": (0.2, 0.1, 0.05),
+        "ref_chi": 16, "ref_dt": 0.025,
+        "relax_L": (10, 20, 40, 80), "relax_chi": (8, 16, 32), "relax_fixed": (16, 40)}
+QUICK = {"cost_L": 8, "cost_chi": (4, 8), "cost_steps": 4,
+         "conv_L": 6, "conv_chi": (4, 8), "conv_dt": (0.2, 0.1),
+         "ref_chi": 16, "ref_dt": 0.05,
+         "relax_L": (4, 6), "relax_chi": (4, 8), "relax_fixed": (8, 6)}
+DT = 0.05
+TOL = 1e-6
+
+
+def chain(L: int) -> MetelmannClerkRing:
+    return MetelmannClerkRing.minimal(L, alpha=2.0, delta=1.0, mu=1.0, boundary="open")
+
+
+def bulk(profile: np.ndarray) -> float:
+    """Mean of the current over the middle half of the bonds."""
+    n = profile.size
+    return float(np.mean(profile[n // 4: n - n // 4]))
+
+
+def plain_strang_step(arrays: list[np.ndarray], half: list[np.ndarray], full: list[np.ndarray],
+                      chi: int) -> None:
+    r"""One Strang step :math:`e^{\frac{dt}2\mathcal L_e}e^{dt\mathcal L_o}
+    e^{\frac{dt}2\mathcal L_e}` done the straightforward way, in place: every gate contracts
+    the two sites, applies the 16x16 gate, splits by a full SVD truncated to ``chi`` and puts
+    the singular values on the right tensor; the trace is reset to one at the end."""
+    layers = [(range(0, len(arrays) - 1, 2), half), (range(1, len(arrays) - 1, 2), full),
+              (range(0, len(arrays) - 1, 2), half)]
+    for bonds, gates in layers:
+        for b in bonds:
+            nl, r = arrays[b].shape[0], arrays[b + 1].shape[2]
+            theta = np.einsum("lpm,mqr->lpqr", arrays[b], arrays[b + 1]).reshape(nl, 16, r)
+            theta = np.einsum("xy,lyr->lxr", gates[b], theta).reshape(nl * 4, 4 * r)
+            u, s, vh = np.linalg.svd(theta, full_matrices=False)
+            k = min(chi, s.size)
+            arrays[b] = u[:, :k].reshape(nl, 4, k)
+            arrays[b + 1] = (s[:k, None] * vh[:k]).reshape(k, 4, r)
+    phase, log = state.log_trace(arrays)
+    arrays[-1] = arrays[-1] / (phase * np.exp(log))
+
+
+def cost_rows(L: int, chis: tuple[int, ...], steps: int) -> list[dict]:
+    """Seconds per site per unit time of the engine and of the plain TEBD, same state."""
+    model = chain(L)
+    gens = superop.bond_generators(model)
+    half = [expm(0.5 * DT * g) for g in gens]
+    full = [expm(DT * g) for g in gens]
+    rows = []
+    for chi in chis:
+        ev = TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, cutoff=0.0)
+        ev.evolve(max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4))  # saturate every bond
+        start = [a.copy() for a in ev.arrays]
+        t0 = time.perf_counter()
+        ev.evolve(steps)
+        engine = time.perf_counter() - t0
+        plain = [a.copy() for a in start]
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            plain_strang_step(plain, half, full, chi)
+        baseline = time.perf_counter() - t0
+        scale = L * steps * DT
+        rows.append({"chi": chi, "L": L, "steps": steps,
+                     "bond_dimension": max(a.shape[2] for a in ev.arrays),
+                     "engine_s_per_site_time": engine / scale,
+                     "plain_s_per_site_time": baseline / scale,
+                     "plain_over_engine": baseline / engine})
+    return rows
+
+
+def convergence_rows(L: int, chis: tuple[int, ...], dts: tuple[float, ...], ref_chi: int,
+                     ref_dt: float) -> dict:
+    """Bulk current against χ (dt = DT, Richardson) and against dt (orders 2 and 4, no
+    Richardson), with the deviation from a reference run."""
+    model = chain(L)
+    run = lambda **kw: mpo.steady_state(model, tol=TOL, progress=False, **kw)  # noqa: E731
+    ref = run(max_bond=ref_chi, dt=ref_dt, order=4, richardson=True)
+    ref_current = bulk(ref.current_profile)
+    by_chi = []
+    for chi in chis:
+        r = run(max_bond=chi, dt=DT, richardson=True)
+        by_chi.append({"chi": chi, "bulk_current": bulk(r.current_profile),
+                       "error": abs(bulk(r.current_profile) - ref_current),
+                       "discarded_weight": r.diagnostics["discarded_weight"],
+                       "wall_time": r.diagnostics["wall_time"]})
+    by_dt = []
+    for order in (2, 4):
+        for dt in dts:
+            r = run(max_bond=ref_chi, dt=dt, order=order)
+            by_dt.append({"order": order, "dt": dt, "bulk_current": bulk(r.current_profile),
+                          "error": abs(bulk(r.current_profile) - ref_current),
+                          "wall_time": r.diagnostics["wall_time"]})
+    return {"reference": {"chi": ref_chi, "dt": ref_dt, "order": 4, "richardson": True,
+                          "bulk_current": ref_current,
+                          "error_estimate": ref.diagnostics.get("error")},
+            "by_chi": by_chi, "by_dt": by_dt}
+
+
+def relaxation_rows(Ls: tuple[int, ...], chis: tuple[int, ...], fixed: tuple[int, int]
+                    ) -> dict:
+    """Time to the steady state against L (χ = fixed[0]) and against χ (L = fixed[1])."""
+    def one(L, chi):
+        r = mpo.steady_state(chain(L), max_bond=chi, dt=DT, tol=TOL, progress=False)
+        return {"L": L, "chi": chi, "time": r.diagnostics["time"],
+                "wall_time": r.diagnostics["wall_time"], "bulk_current": bulk(r.current_profile),
+                "bond_dimension": r.diagnostics["bond_dimension"]}
+    return {"by_L": [one(L, fixed[0]) for L in Ls], "by_chi": [one(fixed[1], c) for c in chis]}
+
+
+def plot(results: dict, path: Path) -> None:
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
+    cost = results["cost"]
+    ax = axes[0, 0]
+    chis = [r["chi"] for r in cost]
+    ax.loglog(chis, [r["engine_s_per_site_time"] for r in cost], "o-", label="mpo.tebd")
+    ax.loglog(chis, [r["plain_s_per_site_time"] for r in cost], "s--", label="plain numpy")
+    ax.set(xlabel="χ", ylabel="s per site per unit time", title="cost")
+    ax.legend(frameon=False)
+    conv = results["convergence"]
+    ax = axes[0, 1]
+    ax.semilogy([r["chi"] for r in conv["by_chi"]],
+                [max(r["error"], 1e-16) for r in conv["by_chi"]], "o-")
+    ax.set(xlabel="χ", ylabel="|bulk current − reference|", title=f"χ convergence, dt={DT}")
+    ax = axes[1, 0]
+    for order, marker in ((2, "o-"), (4, "s-")):
+        rows = [r for r in conv["by_dt"] if r["order"] == order]
+        ax.loglog([r["dt"] for r in rows], [max(r["error"], 1e-16) for r in rows], marker,
+                  label=f"order {order}")
+    ax.set(xlabel="dt", ylabel="|bulk current − reference|", title="Trotter error")
+    ax.legend(frameon=False)
+    relax = results["relaxation"]
+    ax = axes[1, 1]
+    ax.plot([r["L"] for r in relax["by_L"]], [r["wall_time"] for r in relax["by_L"]], "o-",
+            label=f"wall time [s], χ={relax['by_L'][0]['chi']}")
+    ax.plot([r["L"] for r in relax["by_L"]], [r["time"] for r in relax["by_L"]], "s--",
+            label="relaxation time (model units)")
+    ax.set(xlabel="L", title="time to steady state")
+    ax.legend(frameon=False)
+    fig.suptitle("open Metelmann–Clerk chain, α = 2, δ = 1, μ = 1")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def run(quick: bool = False, out: Path | str = OUT) -> dict:
+    p = QUICK if quick else FULL
+    results = {
+        "cost": cost_rows(p["cost_L"], p["cost_chi"], p["cost_steps"]),
+        "convergence": convergence_rows(p["conv_L"], p["conv_chi"], p["conv_dt"],
+                                        p["ref_chi"], p["ref_dt"]),
+        "relaxation": relaxation_rows(p["relax_L"], p["relax_chi"], p["relax_fixed"]),
+    }
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mpo_benchmarks.json").write_text(json.dumps(
+        {"parameters": {"quick": quick, **{k: v for k, v in p.items()}, "dt": DT, "tol": TOL},
+         "results": results, "provenance": provenance()}, indent=1, default=float))
+    plot(results, out / "mpo_benchmarks.png")
+    return results
+
+
+def format_tables(results: dict) -> str:
+    lines = ["cost per site per unit time [s]",
+             f"{'chi':>5}{'engine':>12}{'plain':>12}{'plain/engine':>14}"]
+    lines += [f"{r['chi']:>5}{r['engine_s_per_site_time']:>12.2e}"
+              f"{r['plain_s_per_site_time']:>12.2e}{r['plain_over_engine']:>14.2f}"
+              for r in results["cost"]]
+    conv = results["convergence"]
+    lines += ["", f"bulk current, reference {conv['reference']['bulk_current']:.10f}",
+              f"{'chi':>5}{'current':>16}{'error':>10}{'wall [s]':>10}"]
+    lines += [f"{r['chi']:>5}{r['bulk_current']:>16.10f}{r['error']:>10.1e}"
+              f"{r['wall_time']:>10.1f}" for r in conv["by_chi"]]
+    lines += ["", f"{'order':>5}{'dt':>8}{'current':>16}{'error':>10}{'wall [s]':>10}"]
+    lines += [f"{r['order']:>5}{r['dt']:>8.3f}{r['bulk_current']:>16.10f}{r['error']:>10.1e}"
+              f"{r['wall_time']:>10.1f}" for r in conv["by_dt"]]
+    relax = results["relaxation"]
+    lines += ["", "time to steady state", f"{'L':>5}{'chi':>5}{'time':>8}{'wall [s]':>10}"]
+    lines += [f"{r['L']:>5}{r['chi']:>5}{r['time']:>8.1f}{r['wall_time']:>10.1f}"
+              for r in relax["by_L"] + relax["by_chi"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args(argv)
+    print(format_tables(run(args.quick, args.out)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
