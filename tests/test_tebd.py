@@ -122,7 +122,7 @@ def test_ring_steady_state_matches_ed(L):
 def test_fourth_order_ring_steady_state_at_L8():
     """Order 4 at dt = 0.1, no extrapolation, chi = 64: the L = 8 ring's current profile within
     5e-5 of ED (measured 2.4e-5 at t = 60, the time-step bias; second order at dt = 0.05:
-    2.8e-4), sigma^z within 1e-6 (measured 6.6e-8); ~140 s."""
+    2.8e-4), sigma^z within 1e-6 (measured 6.6e-8); ~70 s."""
     model = MetelmannClerkRing.minimal(8, 2.0, 1.5, boundary="periodic")
     ref = ed.steady_state(model)
     ev = TEBD(state.to_arrays(state.product_state(8, "down")), superop.bond_generators(model),
