@@ -77,17 +77,18 @@ def to_dense(arrays: list[np.ndarray]) -> np.ndarray:
     return v.transpose(order).reshape(2**L, 2**L)
 
 
-def _traced(a: np.ndarray) -> np.ndarray:
-    return np.einsum("lpr,p->lr", a, IDENTITY)
+def _traced(a: np.ndarray, identity: np.ndarray = IDENTITY) -> np.ndarray:
+    return np.einsum("lpr,p->lr", a, identity)
 
 
-def log_trace(arrays: list[np.ndarray]) -> tuple[complex, float]:
+def log_trace(arrays: list[np.ndarray], identity: np.ndarray = IDENTITY) -> tuple[complex, float]:
     r"""``(phase, log|Tr ρ|)`` with :math:`\mathrm{Tr}\rho = \mathrm{phase}\cdot e^{\log}`,
-    rescaled site by site so that long chains neither overflow nor underflow."""
+    rescaled site by site so that long chains neither overflow nor underflow; ``identity`` is
+    the vectorized one-site identity in the arrays' local basis."""
     env = np.ones(1, dtype=complex)
     log = 0.0
     for a in arrays:
-        env = env @ _traced(a)
+        env = env @ _traced(a, identity)
         scale = np.abs(env).max()
         if not np.isfinite(scale) or scale == 0:
             raise FloatingPointError(f"trace environment became {scale}")
@@ -133,11 +134,27 @@ def reduced_density_matrices(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.n
     return np.array(one), np.array(two)
 
 
+def pair_density_matrix(arrays: list[np.ndarray], i: int, j: int) -> np.ndarray:
+    r"""Two-site reduced density matrix of sites ``i < j`` (any distance), trace one, in the
+    basis :math:`(s_i s_j)`: every other site traced with :math:`\iota`."""
+    if not 0 <= i < j < len(arrays):
+        raise ValueError(f"need 0 <= i < j < L={len(arrays)}, got i={i}, j={j}")
+    left, right = _environments(arrays)
+    env = np.einsum("l,lpr->pr", left[i], arrays[i])
+    for a in arrays[i + 1:j]:
+        env = env @ _traced(a)
+        env = env / np.abs(env).max()
+    r = np.einsum("pm,mqr,r->pq", env, arrays[j], right[j])
+    r = r.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
+    return r / np.trace(r)
+
+
 def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
-    r"""Bond currents and magnetization of an MPS state of ``model`` (an open chain).
+    r"""Bond currents and magnetization of an MPS state of ``model`` (open chain or ring).
 
     Returns ``currents`` (each of :math:`I^J, I^\eta, I^\lambda, I^\xi`, Eqs. 14-15 of the
-    spin-ring paper, per bond :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`), ``current_profile``
+    spin-ring paper, per bond of ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`, the
+    ring's closing bond (L-1, 0) from :func:`pair_density_matrix`), ``current_profile``
     (:math:`I^J + I^\eta` per bond, as :func:`manybody.observables.spin_observables`),
     ``current`` (its mean over bonds), ``sz`` per site, ``rdm_min_eigenvalue`` (smallest
     eigenvalue of the Hermitian parts of the two-site reduced density matrices: negative
@@ -145,6 +162,10 @@ def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
     (largest :math:`\lVert\rho_2 - \rho_2^\dagger\rVert_\max`).
     """
     one, two = reduced_density_matrices(arrays)
+    if model.periodic:  # closing bond (L-1, 0): the pair density matrix in the basis (s_L-1 s_0)
+        closing = pair_density_matrix(arrays, 0, len(arrays) - 1)
+        closing = closing.reshape(2, 2, 2, 2).transpose(1, 0, 3, 2).reshape(1, 4, 4)
+        two = np.concatenate([two, closing])
     names = ("J", "eta", "lambda", "xi")
     currents = {k: np.zeros(len(model.bonds)) for k in names}
     for b, bond in enumerate(model.bonds):

@@ -15,9 +15,9 @@ from mpo import state, superop
 from mpo.tebd import TEBD
 
 
-def generic(L):
-    """Open chain with every kind of term: hopping with flux, pairing, zz, field, kappa."""
-    return MetelmannClerkRing.minimal(L, 2.0, 1.5, boundary="open", J=0.7, lam=0.1 + 0.2j,
+def generic(L, boundary="open"):
+    """Chain or ring with every kind of term: hopping with flux, pairing, zz, field, kappa."""
+    return MetelmannClerkRing.minimal(L, 2.0, 1.5, boundary=boundary, J=0.7, lam=0.1 + 0.2j,
                                       jzz=0.4, hx=0.2, kappa=0.3, flux=0.5)
 
 
@@ -31,27 +31,37 @@ def row_major(model):
     return Lq[np.ix_(perm, perm)]
 
 
-def from_pieces(generators, L):
-    """Sum of the bond pieces embedded in the chain, reordered from the MPS (interleaved)
-    order (s0 s0' s1 s1' ...) to row-major (s0 s1 ... s0' s1' ...)."""
+def from_pieces(generators, bonds, L):
+    """Sum of the bond pieces (each on its bond (a, c), site a first) embedded in the chain,
+    reordered from the MPS (interleaved) order (s0 s0' s1 s1' ...) to row-major
+    (s0 s1 ... s0' s1' ...)."""
     total = np.zeros((4**L, 4**L), dtype=complex)
-    for b, g in enumerate(generators):
-        total += np.kron(np.kron(np.eye(4**b), g), np.eye(4 ** (L - b - 2)))
+    for (a, c), g in zip(bonds, generators, strict=True):
+        rest = [j for j in range(L) if j not in (a, c)]
+        out = [0 if j == a else 1 if j == c else 10 + j for j in range(L)]
+        inp = [2 if j == a else 3 if j == c else 30 + j for j in range(L)]
+        eyes = [x for j in rest for x in (np.eye(4), [10 + j, 30 + j])]
+        total += np.einsum(g.reshape(4, 4, 4, 4), [0, 1, 2, 3], *eyes, out + inp).reshape(
+            4**L, 4**L)
     order = [2 * j for j in range(L)] + [2 * j + 1 for j in range(L)]
     t = total.reshape((2,) * (4 * L)).transpose(order + [2 * L + k for k in order])
     return t.reshape(4**L, 4**L)
 
 
-@pytest.mark.parametrize("L", [3, 4])
-def test_bond_pieces_sum_to_qutip_liouvillian(L):
-    model = generic(L)
-    total = from_pieces(superop.bond_generators(model), L)
+@pytest.mark.parametrize("boundary", ["open", "periodic"])
+@pytest.mark.parametrize("L", [3, 4, 5])
+def test_bond_pieces_sum_to_qutip_liouvillian(L, boundary):
+    model = generic(L, boundary)
+    generators = superop.bond_generators(model)
+    assert len(generators) == len(model.bonds)
+    total = from_pieces(generators, model.bonds, L)
     assert np.abs(total - row_major(model)).max() < 1e-12
 
 
-def test_every_bond_piece_preserves_the_trace():
+@pytest.mark.parametrize("boundary", ["open", "periodic"])
+def test_every_bond_piece_preserves_the_trace(boundary):
     identity = np.kron(state.IDENTITY, state.IDENTITY)  # vec(1) on two sites, MPS order
-    for g in superop.bond_generators(generic(4)):
+    for g in superop.bond_generators(generic(4, boundary)):
         assert np.abs(identity @ g).max() < 1e-12
 
 
@@ -137,8 +147,8 @@ def test_not_converged_raises():
 
 
 def test_bad_input_raises():
-    with pytest.raises(ValueError, match="periodic"):
-        superop.bond_generators(MetelmannClerkRing.minimal(4, 2.0, 1.5))
+    with pytest.raises(ValueError, match="L >= 3"):
+        superop.bond_generators(MetelmannClerkRing.minimal(2, 2.0, 1.5))
     far = MetelmannClerkRing.minimal(5, 2.0, 1.5, boundary="open", dissipation_range=2)
     with pytest.raises(ValueError, match="nearest-neighbour"):
         mpo.steady_state(far, progress=False)
