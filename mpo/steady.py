@@ -205,7 +205,7 @@ class _Driver:
             ph["discard_rates"].append(ev.discarded_weight / ev.time)
             ph["old"] = profile.tolist()
             self.bar.update(ev.time)
-            self.bar.set_postfix(phase=ph["name"], t=f"{run['time']:.1f}",
+            self.bar.set_postfix(phase=ph["name"],
                                  change=f"{change:.1e}", current=f"{obs['current']:.8f}")
             if change < self.opts["tol"] and (spread_tol is None or spread < spread_tol):
                 break
