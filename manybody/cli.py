@@ -1,6 +1,7 @@
-"""Command line: ``manybody tgge steady|evolve ...`` and ``manybody figure NAME --out DIR``.
+"""Command line: ``manybody tgge steady|evolve ...``, ``manybody mpo steady ...`` and
+``manybody figure NAME --out DIR``.
 
-A thin shell over :mod:`manybody.tgge` and :mod:`manybody.experiments`.
+A thin shell over :mod:`manybody.tgge`, :mod:`mpo` and :mod:`manybody.experiments`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import json
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -60,6 +62,39 @@ def build_model(args: argparse.Namespace):
         raise ValueError(f"options {wrong} belong to --model {other}, not {args.model}")
     cls = NonreciprocalChain if args.model == "nonreciprocal" else RashbaZeemanChain
     return cls(args.L, gamma_neq=args.gamma_neq, **given)
+
+
+def _ring(args: argparse.Namespace):
+    from .models import MetelmannClerkRing
+
+    return MetelmannClerkRing.minimal(args.L, args.alpha, args.delta, args.mu,
+                                      boundary=args.boundary)
+
+
+# --model of ``manybody mpo steady``: a builder from the parsed arguments, one entry per model
+MPO_MODELS = {"ring": _ring}
+
+
+def _mpo(args: argparse.Namespace) -> int:
+    import mpo
+    from mpo.output import write_steady
+
+    model = MPO_MODELS[args.model](args)
+    result = mpo.steady_state(
+        model, max_bond=args.chi, dt=args.dt, t_max=args.t_max, tol=args.tol,
+        cutoff=args.cutoff, richardson=args.richardson, truncation_check=args.truncation_check,
+        progress=not args.no_progress, checkpoint=Path(args.out) / "checkpoint.npz",
+        checkpoint_interval=args.checkpoint_interval, blas_threads=args.blas_threads)
+    paths = write_steady(result, args.out)
+    d = result.diagnostics
+    print(f"{args.model} L={model.L} ({model.boundary}): current I = {result.current:+.10e} "
+          f"+- {d['error']:.1e} (trotter {d['error_trotter']:.1e}, stopping "
+          f"{d['error_stopping']:.1e}, truncation {d['error_truncation']:.1e})")
+    print(f"  chi reached {d['bond_dimension']}, t = {d['time']:.1f}, relaxation time "
+          f"{d['relaxation_time']:.2f}, {d['wall_time']:.1f} s"
+          + (" (resumed from checkpoint)" if d["resumed"] else ""))
+    print(f"wrote {paths['json']}, {paths['npz']} and {paths['png']}")
+    return 0
 
 
 def _summary(result) -> str:
@@ -153,6 +188,41 @@ def make_parser() -> argparse.ArgumentParser:
     evolve.add_argument("--t-max", type=float, default=200.0, help="final time t J")
     evolve.add_argument("--n-times", type=int, default=201, help="number of output times")
 
+    mp = sub.add_parser("mpo", help="tensor-network (vectorized density matrix) engine")
+    msub = mp.add_subparsers(dest="action", required=True)
+    ms = msub.add_parser("steady", help="steady state by TEBD with an error budget; rerunning "
+                         "the same command resumes from DIR/checkpoint.npz")
+    ms.add_argument("--model", required=True, choices=sorted(MPO_MODELS),
+                    help="ring: minimal Metelmann-Clerk model (gamma = alpha*, beta = delta*)")
+    ms.add_argument("--L", type=int, required=True, help="number of spins L >= 2")
+    ms.add_argument("--alpha", type=float, default=2.0, help="alpha of the jump f_j (Eq. 12); "
+                    "default 2")
+    ms.add_argument("--delta", type=float, default=1.5, help="delta of the jump f_j (Eq. 12); "
+                    "default 1.5")
+    ms.add_argument("--mu", type=float, default=1.0, help="chemical potential mu; default 1")
+    ms.add_argument("--boundary", choices=("periodic", "open"), default="periodic",
+                    help="ring or open chain; default periodic")
+    ms.add_argument("--chi", type=int, default=32, help="largest bond dimension; default 32")
+    ms.add_argument("--dt", type=float, default=0.05, help="TEBD time step; default 0.05")
+    ms.add_argument("--tol", type=float, default=1e-6,
+                    help="stop when the current profile changes by less per unit time; "
+                         "default 1e-6")
+    ms.add_argument("--t-max", type=float, default=500.0,
+                    help="longest evolution time per phase; default 500")
+    ms.add_argument("--cutoff", type=float, default=1e-12,
+                    help="relative squared singular-value weight dropped per SVD; default 1e-12")
+    ms.add_argument("--richardson", action=argparse.BooleanOptionalAction, default=True,
+                    help="remove the dt^2 bias by a warm-started run at dt/2 (default on)")
+    ms.add_argument("--truncation-check", action=argparse.BooleanOptionalAction, default=True,
+                    help="estimate the truncation error by a coarser truncation (default on)")
+    ms.add_argument("--checkpoint-interval", type=float, default=60.0,
+                    help="seconds between checkpoints in DIR/checkpoint.npz; default 60")
+    ms.add_argument("--blas-threads", type=int, default=None,
+                    help="BLAS threads (default: $MPO_BLAS_THREADS, else 1)")
+    ms.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ms.add_argument("--out", required=True,
+                    help="output folder: result.json, arrays.npz, profile.png, checkpoint.npz")
+
     val = sub.add_parser("validate-tgge", help="tGGE against exact NESS, its eps->0 limits, L")
     val.add_argument("--model", default="nonreciprocal", choices=("nonreciprocal", "rashba-zeeman"))
     val.add_argument("--L", type=int, nargs="+", default=[4, 6, 8, 10], help="ring sizes")
@@ -176,7 +246,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    handler = {"tgge": _tgge, "figure": _figure, "validate-tgge": _validate}[args.command]
+    handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure,
+               "validate-tgge": _validate}[args.command]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")

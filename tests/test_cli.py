@@ -61,3 +61,51 @@ def test_evolve_and_figure_list(capsys):
     assert main(["figure", "--list"]) == 0
     assert "rect-fig5" in capsys.readouterr().out
     assert main(["figure", "no-such-figure"]) == 2
+
+
+MPO_ARGS = ["mpo", "steady", "--model", "ring", "--L", "4", "--alpha", "2", "--delta", "1.5",
+            "--boundary", "open", "--chi", "16", "--tol", "1e-4", "--no-progress"]
+
+
+def test_mpo_steady_writes_result_arrays_plot_and_resumes(tmp_path, capsys):
+    """The CLI's current equals the library's for the same options; rerunning the same
+    command resumes from DIR/checkpoint.npz (the run is finished, so nothing is evolved)."""
+    import numpy as np
+
+    import mpo
+    from manybody.models import MetelmannClerkRing
+    from manybody.result import Result
+
+    out = tmp_path / "run"
+    assert main([*MPO_ARGS, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "current I = " in printed and "resumed" not in printed
+    for name in ("result.json", "arrays.npz", "profile.png", "checkpoint.npz"):
+        assert (out / name).stat().st_size > 0
+    saved = Result.load(out / "result.json")
+    ref = mpo.steady_state(MetelmannClerkRing.minimal(4, 2.0, 1.5, boundary="open"),
+                           max_bond=16, tol=1e-4, richardson=True, progress=False)
+    assert saved.current == ref.current
+    assert saved.diagnostics["error"] == pytest.approx(ref.diagnostics["error"], rel=1e-15)
+    with np.load(out / "arrays.npz") as f:
+        assert np.array_equal(f["current_profile"], ref.current_profile)
+        assert f["osee"].shape == (3,) and f["current_profile_error"].shape == (3,)
+        assert {"sz", "negativity", "pair_entropy", "currents_eta"} <= set(f.files)
+    assert main([*MPO_ARGS, "--out", str(out)]) == 0
+    assert "resumed from checkpoint" in capsys.readouterr().out
+    assert Result.load(out / "result.json").current == ref.current
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (["--L", "1"], "L must be"), (["--dt", "-0.1"], "dt must be > 0"),
+    (["--boundary", "periodic"], "boundary='periodic' is not supported"),
+    (["--checkpoint-interval", "-5"], "checkpoint_interval must be >= 0")])
+def test_mpo_steady_bad_input(change, message, tmp_path, capsys):
+    flag, value = change
+    args = list(MPO_ARGS)
+    if flag in args:
+        args[args.index(flag) + 1] = value
+    else:
+        args += [flag, value]
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
