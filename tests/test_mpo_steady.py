@@ -100,7 +100,8 @@ def test_stopping_error_bounds_distance_to_converged_value():
     the stopping-rule estimate (2 x geometric tail, ~4.3e-4) bounds it without being vacuous,
     and the relaxation time is the measured ~3.3."""
     model = minimal(5)
-    loose, tight = (mpo.steady_state(model, tol=tol, truncation_check=False, progress=False)
+    loose, tight = (mpo.steady_state(model, tol=tol, richardson=False,
+                                     truncation_check=False, progress=False)
                     for tol in (1e-4, 1e-9))
     distance = np.abs(loose.current_profile - tight.current_profile).max()
     est = loose.diagnostics["error_stopping"]
@@ -221,7 +222,8 @@ def test_blas_threads_option_and_environment(monkeypatch):
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("max_bond", 0, "max_bond must be an integer >= 1"), ("dt", -0.1, "dt must be > 0"),
     ("tol", 0.0, "tol must be > 0"), ("check_interval", np.nan, "check_interval must be > 0"),
-    ("checkpoint_interval", -1.0, "checkpoint_interval must be >= 0")])
+    ("checkpoint_interval", -1.0, "checkpoint_interval must be >= 0"),
+    ("order", 3, r"order must be one of \[2, 4\]")])
 def test_bad_options_name_the_parameter(option, value, message):
     with pytest.raises(ValueError, match=message):
         mpo.steady_state(minimal(4), progress=False, **{option: value})
