@@ -84,19 +84,20 @@ def gge_dissipative_current(model: FreeFermionRing, jumps: list, n: np.ndarray) 
 def spin_observables(model: SpinChain, rho: np.ndarray) -> dict:
     r"""Observables of a spin-chain state ``rho`` (dense, :math:`2^L\times 2^L`).
 
-    Returns ``current`` (the circulating :math:`I^J + I^\eta` of Eq. 14 averaged over the
-    bonds), ``current_profile`` (the same per bond), ``currents`` (each of
-    :math:`I^J, I^\eta, I^\lambda, I^\xi`, Eqs. 14-15, per bond), ``sz`` per site, ``purity``
+    Returns ``currents`` (each of :meth:`~manybody.models.SpinChain.current_terms` per bond,
+    e.g. :math:`I^J, I^\eta, I^\lambda, I^\xi` of Eqs. 14-15 for the spin ring),
+    ``current_profile`` (per bond, the sum of the model's ``PROFILE_PARTS``: the circulating
+    :math:`I^J + I^\eta` of Eq. 14 for the spin ring), ``current`` (its mean over the bonds),
+    ``sz`` per site, ``purity``
     :math:`\mathrm{Tr}\rho^2` (Eq. 20), and for the sites (0, 1) the reduced density matrix
     ``rdm01``, its ``negativity`` :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19) and its
     von Neumann ``entropy``.
     """
     L = model.L
     expect = lambda terms: float(np.real(to_sparse(terms, L).multiply(rho.T).sum()))  # noqa: E731
-    names = ("J", "eta", "lambda", "xi")
-    currents = {k: np.array([expect(model.current_terms(b)[k]) for b in model.bonds])
-                for k in names}
-    profile = currents["J"] + currents["eta"]
+    terms = [model.current_terms(b) for b in model.bonds]
+    currents = {k: np.array([expect(t[k]) for t in terms]) for k in terms[0]}
+    profile = sum(currents[k] for k in model.PROFILE_PARTS)
     diag = np.real(np.diagonal(rho))
     bits = (np.arange(2**L)[:, None] >> (L - 1 - np.arange(L))) & 1
     sz = diag @ (1.0 - 2.0 * bits)

@@ -153,10 +153,11 @@ def pair_density_matrix(arrays: list[np.ndarray], i: int, j: int) -> np.ndarray:
 def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
     r"""Bond currents and magnetization of an MPS state of ``model`` (open chain or ring).
 
-    Returns ``currents`` (each of :math:`I^J, I^\eta, I^\lambda, I^\xi`, Eqs. 14-15 of the
-    spin-ring paper, per bond of ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`, the
-    ring's closing bond (L-1, 0) from :func:`pair_density_matrix`), ``current_profile``
-    (:math:`I^J + I^\eta` per bond, as :func:`manybody.observables.spin_observables`),
+    Returns ``currents`` (each of :meth:`~manybody.models.SpinChain.current_terms`, e.g.
+    :math:`I^J, I^\eta, I^\lambda, I^\xi` of Eqs. 14-15 of the spin-ring paper, per bond of
+    ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`, the ring's closing bond (L-1, 0)
+    from :func:`pair_density_matrix`), ``current_profile`` (the sum of the model's
+    ``PROFILE_PARTS`` per bond, as :func:`manybody.observables.spin_observables`),
     ``current`` (its mean over bonds), ``sz`` per site, ``rdm_min_eigenvalue`` (smallest
     eigenvalue of the Hermitian parts of the two-site reduced density matrices: negative
     beyond round-off means truncation broke positivity) and ``hermiticity_error``
@@ -167,13 +168,11 @@ def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
         closing = pair_density_matrix(arrays, 0, len(arrays) - 1)
         closing = closing.reshape(2, 2, 2, 2).transpose(1, 0, 3, 2).reshape(1, 4, 4)
         two = np.concatenate([two, closing])
-    names = ("J", "eta", "lambda", "xi")
-    currents = {k: np.zeros(len(model.bonds)) for k in names}
-    for b, bond in enumerate(model.bonds):
-        terms = model.current_terms(bond)
-        for k in names:
-            currents[k][b] = np.real(np.trace(local_matrix(terms[k], bond) @ two[b]))
-    profile = currents["J"] + currents["eta"]
+    terms = [model.current_terms(bond) for bond in model.bonds]
+    currents = {k: np.array([np.real(np.trace(local_matrix(t[k], bond) @ rho2))
+                             for bond, t, rho2 in zip(model.bonds, terms, two, strict=True)])
+                for k in terms[0]}
+    profile = sum(currents[k] for k in model.PROFILE_PARTS)
     herm = 0.5 * (two + np.conj(np.swapaxes(two, 1, 2)))
     return {"current": float(profile.mean()), "current_profile": profile, "currents": currents,
             "sz": np.real(one[:, 0, 0] - one[:, 1, 1]),

@@ -11,7 +11,8 @@ from .spin import SpinChain
 from .spin_ring import MetelmannClerkRing
 from .triple_dot import TripleDot
 from .wire import ClassicalWire, QuantumWire
+from .xx_chain import BoundaryDrivenXX
 
-__all__ = ["ClassicalWire", "FreeFermionRing", "MetelmannClerkRing", "Modes",
+__all__ = ["BoundaryDrivenXX", "ClassicalWire", "FreeFermionRing", "MetelmannClerkRing", "Modes",
            "NonreciprocalChain", "QuantumWire", "RashbaZeemanChain", "Rates", "SpinChain",
            "TripleDot"]

@@ -116,11 +116,14 @@ def lindblad_superoperator(H: np.ndarray, jumps: list[np.ndarray]) -> np.ndarray
 class SpinChain(ABC):
     """Base class: L spins on a ring (``boundary="periodic"``) or an open chain.
 
-    Subclasses give :meth:`hamiltonian_terms` and :meth:`jump_operators` and say whether the
-    Liouvillian is symmetric under the reflection j -> L-1-j.
+    Subclasses give :meth:`hamiltonian_terms`, :meth:`jump_operators` and the bond currents
+    :meth:`current_terms`, name in :attr:`PROFILE_PARTS` the currents whose sum is the
+    reported ``current_profile``, and say whether the Liouvillian is symmetric under the
+    reflection j -> L-1-j.
     """
 
     name: str = ""
+    PROFILE_PARTS: tuple[str, ...] = ()
 
     def __init__(self, L: int, boundary: str) -> None:
         self.L = _validate.integer("L", L, 2)
@@ -145,6 +148,11 @@ class SpinChain(ABC):
     @abstractmethod
     def jump_operators(self) -> list[Operator]:
         """Every Lindblad jump operator (rates inside), each a list of product terms."""
+
+    @abstractmethod
+    def current_terms(self, bond: tuple[int, int]) -> dict[str, Operator]:
+        """The bond currents on ``bond`` = (a, b) as operators, keyed by name; positive means
+        flowing from site a to site b (from j to j+1 on an open chain)."""
 
     @property
     @abstractmethod

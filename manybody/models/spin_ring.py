@@ -69,6 +69,7 @@ class MetelmannClerkRing(SpinChain):
     """
 
     name = "metelmann-clerk"
+    PROFILE_PARTS = ("J", "eta")  # the circulating current of Eq. (14)
 
     def __init__(self, L: int, *, alpha: complex, beta: complex, gamma: complex,
                  delta: complex, mu: float = 1.0, J: float = 0.0, lam: complex = 0.0,

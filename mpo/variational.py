@@ -1,0 +1,205 @@
+r"""Steady states by minimizing :math:`\langle\rho|\mathcal L^\dagger\mathcal L|\rho\rangle` (DMRG).
+
+The steady state is the null vector of the Liouvillian, so it is the ground state, of energy
+zero, of the positive semidefinite operator :math:`\mathcal L^\dagger\mathcal L`. This module
+builds :math:`\mathcal L` as an MPO from the model's own bond pieces
+(:func:`mpo.superop.bond_generators`), squares it, and finds the ground state with quimb's
+two-site DMRG.
+
+Basis: every site is written in the orthonormal Hermitian basis
+:math:`(1, \sigma^x, \sigma^y, \sigma^z)/\sqrt2`, i.e. :math:`\mathrm{vec}(\rho) =
+(U\otimes\cdots\otimes U)\,r` with :data:`PAULI` = U (columns :math:`\mathrm{vec}(\sigma_a)
+/\sqrt2` in the row-major local index 2s + s' of :mod:`mpo.state`). A Hermiticity-preserving
+:math:`\mathcal L` is real there, so :math:`\mathcal L^T\mathcal L` is real symmetric, and
+Hermitian ρ have real coefficients r. U is unitary, so :math:`\|r\|` is the Hilbert-Schmidt
+norm of ρ. The DMRG state (unit norm, arbitrary sign) is transformed back to the standard
+basis and divided by its trace, the overlap with :data:`mpo.state.IDENTITY`.
+
+MPO of :math:`\mathcal L = \sum_b\mathcal L_b`: each 16x16 piece is split by an SVD into
+:math:`\sum_k A^b_k\otimes B^b_k` (operator Schmidt rank :math:`K_b\le 16`) and the finite
+automaton "not started / inside term k of bond j / done" gives site tensors of bond dimension
+:math:`K_b + 2`. The product :math:`\mathcal L^T\mathcal L` (bond dimension
+:math:`(K+2)^2`) is compressed by SVDs with a relative cutoff at round-off.
+
+Cost and conditioning: the local eigenproblems are solved by LOBPCG warm-started from the
+previous local vector. The energy is :math:`\|\mathcal L\rho\|^2`, so the condition number
+is that of :math:`\mathcal L` squared. Measured on open chains (same-run ratios): it wins where
+relaxation is slow (weak dissipation alpha = 0.3, delta = 0.2: exact to 1e-9 at L = 6, 8 in
+half TEBD's time, while TEBD stops early with a 27 % error on the current) and where the exact
+state has a small bond dimension (XX chain L = 20: 1.6e-10 at chi = 4, 361 sweep pairs);
+it loses by ~18x in time against TEBD with Richardson on the strongly dissipative chain
+(alpha = 2, delta = 1, L = 10, chi = 16), where each two-site eigenproblem is large and
+ill-conditioned.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import quimb.tensor as qtn
+from tqdm.auto import tqdm
+
+from manybody.models.spin import OPS, SpinChain
+from manybody.result import Result
+
+from . import state, superop
+
+__all__ = ["PAULI", "liouvillian_mpo", "squared_mpo", "steady_state"]
+
+PAULI = np.stack([OPS[a].reshape(-1) for a in ("id", "sx", "sy", "sz")], axis=1) / np.sqrt(2)
+POSITIVITY_TOL = 1e-6  # smallest two-site RDM eigenvalue tolerated before warning
+
+
+def _pauli_piece(g: np.ndarray) -> np.ndarray:
+    """A 16x16 bond piece in the real Pauli basis, as a real array."""
+    UU = np.kron(PAULI, PAULI)
+    out = UU.conj().T @ g @ UU
+    if np.abs(out.imag).max() > 1e-12 * max(np.abs(out).max(), 1.0):
+        raise ValueError("the Liouvillian does not preserve Hermiticity (complex in the Pauli "
+                         "basis); the variational route needs a Lindblad generator")
+    return out.real
+
+
+def liouvillian_mpo(model: SpinChain) -> list[np.ndarray]:
+    r"""Site tensors ``W[j]`` of shape (left, right, out, in) of :math:`\mathcal L` in the
+    Pauli basis (real), with end bonds of dimension one.
+
+    Bond states: 0 = every term done, 1..K = inside term k of the bond's Schmidt sum,
+    K + 1 = no term started.
+    """
+    A, B = [], []
+    for g in superop.bond_generators(model):
+        t = _pauli_piece(g).reshape(4, 4, 4, 4).transpose(0, 2, 1, 3).reshape(16, 16)
+        u, s, vh = np.linalg.svd(t)  # rows (out_a, in_a), columns (out_b, in_b)
+        k = max(1, int(np.sum(s > 1e-14 * s[0])))
+        A.append((u[:, :k] * s[:k]).T.reshape(k, 4, 4))
+        B.append(vh[:k].reshape(k, 4, 4))
+    L = model.L
+    W = []
+    for j in range(L):
+        kl = A[j - 1].shape[0] if j > 0 else 0
+        kr = A[j].shape[0] if j < L - 1 else 0
+        w = np.zeros((kl + 2, kr + 2, 4, 4))
+        w[0, 0] = w[-1, -1] = np.eye(4)
+        if kr:
+            w[-1, 1:kr + 1] = A[j]  # site j opens the terms of bond j
+        if kl:
+            w[1:kl + 1, 0] = B[j - 1]  # and closes those of bond j - 1
+        W.append(w[-1:] if j == 0 else w[:, :1] if j == L - 1 else w)
+    return W
+
+
+def squared_mpo(model: SpinChain, cutoff: float = 1e-15) -> qtn.MatrixProductOperator:
+    r""":math:`\mathcal L^T\mathcal L` in the Pauli basis as a quimb MPO, compressed with
+    relative singular-value ``cutoff``:
+    :math:`W^{(2)}_{(l l'),(r r')} = \sum_m W_{l r}[m, o]\,W_{l' r'}[m, i]`."""
+    arrays = []
+    for w in liouvillian_mpo(model):
+        w2 = np.einsum("lrmo,LRmi->lLrRoi", w, w)
+        nl, nr = w.shape[0] ** 2, w.shape[1] ** 2
+        arrays.append(w2.reshape(nl, nr, 4, 4))
+    arrays = [arrays[0][0]] + arrays[1:-1] + [arrays[-1][:, 0]]
+    M = qtn.MatrixProductOperator(arrays, shape="lrud")
+    M.compress(cutoff=cutoff, cutoff_mode="rel")
+    return M
+
+
+def _standard_arrays(psi: qtn.MatrixProductState) -> list[np.ndarray]:
+    """MPS arrays (left, 4, right) in the standard basis, normalized to unit trace."""
+    arrays = [np.einsum("pa,lar->lpr", PAULI, a) for a in state.to_arrays(psi)]
+    phase, log = state.log_trace(arrays)
+    scale = (phase * np.exp(log)) ** (1.0 / len(arrays))
+    return [a / scale for a in arrays]
+
+
+def _initial(model: SpinChain, initial) -> qtn.MatrixProductState:
+    if isinstance(initial, str):
+        arrays = state.to_arrays(state.product_state(model.L, initial))
+    else:
+        arrays = [np.asarray(a) for a in initial]
+        if len(arrays) != model.L:
+            raise ValueError(f"initial must have {model.L} arrays, got {len(arrays)}")
+    pauli = [np.einsum("pa,lpr->lar", PAULI.conj(), a) for a in arrays]
+    return state.from_arrays([np.real(a) for a in pauli])
+
+
+def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
+                 max_sweeps: int = 40, cutoff: float = 1e-14, local_tol: float = 1e-9,
+                 initial: str | list[np.ndarray] = "mixed", progress: bool = True) -> Result:
+    r"""Steady state of an open chain as the ground state of :math:`\mathcal L^T\mathcal L`.
+
+    Parameters
+    ----------
+    model : SpinChain
+        An open chain with nearest-neighbour terms (as :func:`mpo.steady_state`).
+    max_bond : int
+        Largest MPS bond dimension.
+    tol : float
+        Convergence: the current profile and :math:`\langle\sigma^z_j\rangle` change by less
+        than ``tol`` (max over bonds and sites) over one right-left sweep pair.
+    max_sweeps : int
+        Most sweep pairs; RuntimeError if not converged by then.
+    cutoff : float
+        DMRG truncation (relative squared singular-value weight dropped per bond).
+    local_tol : float
+        Tolerance of the local LOBPCG eigensolves.
+    initial : {"mixed", "down", "up"} or list of ndarray
+        Product start, or MPS arrays ``(left, 4, right)`` in the standard basis (e.g. a TEBD
+        state) to warm-start from.
+    progress : bool
+        Show a tqdm progress bar over sweep pairs.
+
+    Returns
+    -------
+    Result
+        ``method="mpo-variational"``; ``current`` and ``observables`` as
+        :func:`mpo.steady_state` (:func:`mpo.state.observables`); ``diagnostics``
+        ``residual`` (:math:`\|\mathcal L\rho\|/\|\rho\|`, Hilbert-Schmidt norms, from the
+        final energy), ``change`` (last sweep-pair change), ``sweeps`` (pairs),
+        ``bond_dimension``, ``mpo_bond_dimension`` (of :math:`\mathcal L^T\mathcal L`) and
+        ``wall_time``.
+    """
+    t0 = time.perf_counter()
+    if not (tol > 0 and max_sweeps >= 1 and max_bond >= 1):
+        raise ValueError(f"tol must be > 0, max_sweeps and max_bond >= 1; got tol={tol}, "
+                         f"max_sweeps={max_sweeps}, max_bond={max_bond}")
+    M = squared_mpo(model)
+    dmrg = qtn.DMRG2(M, bond_dims=[max_bond], cutoffs=cutoff, p0=_initial(model, initial))
+    dmrg.opts.update(local_eig_backend="lobpcg", local_eig_tol=local_tol,
+                     local_eig_maxiter=500)
+    old, sweeps = None, 0
+    with tqdm(total=max_sweeps, disable=not progress, desc=f"mpo-variational L={model.L}") as bar:
+        while sweeps < max_sweeps:
+            dmrg.solve(tol=0.0, max_sweeps=2, sweep_sequence="RL")
+            sweeps += 1
+            arrays = _standard_arrays(dmrg.state)
+            obs = state.observables(model, arrays)
+            change = np.inf if old is None else float(max(
+                np.abs(obs["current_profile"] - old["current_profile"]).max(),
+                np.abs(obs["sz"] - old["sz"]).max()))
+            bar.update(1)
+            bar.set_postfix(energy=f"{dmrg.energy:.1e}", change=f"{change:.1e}")
+            if change < tol:
+                break
+            old = obs
+        else:
+            raise RuntimeError(f"variational steady state not converged in {max_sweeps} sweep "
+                               f"pairs: the observables still change by {change:.2e} (tol="
+                               f"{tol}, energy {dmrg.energy:.2e}); raise max_sweeps or tol")
+    if obs["rdm_min_eigenvalue"] < -POSITIVITY_TOL:
+        warnings.warn(f"variational steady state: a two-site reduced density matrix has "
+                      f"eigenvalue {obs['rdm_min_eigenvalue']:.2e} < 0 (raise max_bond)",
+                      RuntimeWarning, stacklevel=2)
+    diagnostics = {"residual": float(np.sqrt(max(dmrg.energy, 0.0))), "change": change,
+                   "sweeps": sweeps, "bond_dimension": dmrg.state.max_bond(),
+                   "mpo_bond_dimension": M.max_bond(), "wall_time": time.perf_counter() - t0}
+    options = {"max_bond": max_bond, "tol": tol, "max_sweeps": max_sweeps, "cutoff": cutoff,
+               "local_tol": local_tol,
+               "initial": initial if isinstance(initial, str) else "arrays"}
+    observables = {k: obs[k] for k in ("current_profile", "currents", "sz",
+                                        "rdm_min_eigenvalue", "hermiticity_error")}
+    return Result(method="mpo-variational", kind="steady_state", model=model.params(),
+                  options=options, current=obs["current"], observables=observables,
+                  diagnostics=diagnostics)
