@@ -67,12 +67,23 @@ def build_model(args: argparse.Namespace):
 def _ring(args: argparse.Namespace):
     from .models import MetelmannClerkRing
 
-    return MetelmannClerkRing.minimal(args.L, args.alpha, args.delta, args.mu,
-                                      boundary=args.boundary)
+    return MetelmannClerkRing.minimal(args.L, args.alpha, args.delta,
+                                      1.0 if args.mu is None else args.mu,
+                                      boundary=args.boundary or "periodic")
+
+
+def _xx(args: argparse.Namespace):
+    from .models import BoundaryDrivenXX
+
+    if args.boundary not in (None, "open"):
+        raise ValueError(f"--model xx is an open chain (boundary driving), got --boundary "
+                         f"{args.boundary}")
+    return BoundaryDrivenXX(args.L, gamma=args.gamma, mu=0.5 if args.mu is None else args.mu,
+                            dephasing=args.dephasing)
 
 
 # --model of ``manybody mpo steady``: a builder from the parsed arguments, one entry per model
-MPO_MODELS = {"ring": _ring}
+MPO_MODELS = {"ring": _ring, "xx": _xx}
 
 
 def _mpo(args: argparse.Namespace) -> int:
@@ -194,15 +205,22 @@ def make_parser() -> argparse.ArgumentParser:
     ms = msub.add_parser("steady", help="steady state by TEBD with an error budget; rerunning "
                          "the same command resumes from DIR/checkpoint.npz")
     ms.add_argument("--model", required=True, choices=sorted(MPO_MODELS),
-                    help="ring: minimal Metelmann-Clerk model (gamma = alpha*, beta = delta*)")
+                    help="ring: minimal Metelmann-Clerk model (gamma = alpha*, beta = delta*); "
+                         "xx: boundary-driven XX chain (Znidaric 2010)")
     ms.add_argument("--L", type=int, required=True, help="number of spins L >= 2")
-    ms.add_argument("--alpha", type=float, default=2.0, help="alpha of the jump f_j (Eq. 12); "
-                    "default 2")
-    ms.add_argument("--delta", type=float, default=1.5, help="delta of the jump f_j (Eq. 12); "
-                    "default 1.5")
-    ms.add_argument("--mu", type=float, default=1.0, help="chemical potential mu; default 1")
-    ms.add_argument("--boundary", choices=("periodic", "open"), default="periodic",
-                    help="ring or open chain; default periodic")
+    ms.add_argument("--alpha", type=float, default=2.0,
+                    help="ring: alpha of the jump f_j (Eq. 12); default 2")
+    ms.add_argument("--delta", type=float, default=1.5,
+                    help="ring: delta of the jump f_j (Eq. 12); default 1.5")
+    ms.add_argument("--mu", type=float, default=None,
+                    help="ring: chemical potential mu (default 1); xx: driving mu in [-1, 1] "
+                         "(default 0.5)")
+    ms.add_argument("--gamma", type=float, default=1.0,
+                    help="xx: bath coupling Gamma > 0; default 1")
+    ms.add_argument("--dephasing", type=float, default=0.0,
+                    help="xx: bulk dephasing rate >= 0; default 0")
+    ms.add_argument("--boundary", choices=("periodic", "open"), default=None,
+                    help="ring: periodic (default) or open; xx: open only")
     ms.add_argument("--chi", type=int, default=32, help="largest bond dimension; default 32")
     ms.add_argument("--dt", type=float, default=0.05, help="TEBD time step; default 0.05")
     ms.add_argument("--order", type=int, choices=(2, 4), default=2,
