@@ -210,6 +210,27 @@ def test_fig5_chain_writes_profiles_that_agree_with_ed(tmp_path):
     assert rec["numbers"]["ring_current"][0] == pytest.approx(ring, abs=1e-12)
 
 
+def test_fig5_extended_joins_mpo_rings_to_exact_and_resumes(tmp_path):
+    """Small sizes: the MPO ring at L = 6 equals the exact ring current within its error bar
+    (< 1e-4), the open chain's bulk current is finite and near the rings', and a second call
+    reads the finished runs back from their checkpoints with identical numbers."""
+    import json
+
+    from manybody.experiments.spin_ring import fig5_extended
+
+    fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8)
+    rec = json.loads((tmp_path / "ring_fig5_extended.json").read_text())["numbers"]
+    exact6 = rec["current_exact"][rec["L_exact"].index(6)]
+    assert abs(rec["current_ring_mpo"][0] - exact6) < rec["error_ring_mpo"][0] < 1e-4
+    assert abs(rec["chain_bulk_current"] - exact6) < 0.1
+    assert sorted(p.name for p in (tmp_path / "mpo_runs").iterdir()) == [
+        "open_L8.npz", "periodic_L6.npz"]
+    fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8)
+    again = json.loads((tmp_path / "ring_fig5_extended.json").read_text())["numbers"]
+    assert again["current_ring_mpo"] == rec["current_ring_mpo"]
+    assert again["chain_profile"] == rec["chain_profile"]
+
+
 def test_exact_dynamics_matches_mesolve_and_reaches_the_steady_state():
     """ed.evolve in the symmetric space against qutip.mesolve on the full space (L = 4),
     and at late times the symmetric steady state (L = 5)."""

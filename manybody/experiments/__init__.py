@@ -21,6 +21,7 @@ FIGURES = {
     "ring-fig4": spin_ring.fig4,
     "ring-fig5": spin_ring.fig5,
     "ring-fig5-chain": spin_ring.fig5_chain,
+    "ring-fig5-extended": spin_ring.fig5_extended,
     "ring-fig6": spin_ring.fig6,
     "ring-fig7": spin_ring.fig7,
 }
