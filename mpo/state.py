@@ -16,10 +16,33 @@ from __future__ import annotations
 import numpy as np
 import quimb.tensor as qtn
 
-from manybody.models.spin import SpinChain, local_matrix
+from manybody.models.spin import OPS, SpinChain, local_matrix
 from manybody.observables import two_site_entanglement
 
 IDENTITY = np.array([1.0, 0.0, 0.0, 1.0])  # vec of the 2x2 identity
+# unitary U: columns vec(sigma_a)/sqrt(2), sigma_a = (1, sx, sy, sz), row-major local index
+PAULI = np.stack([OPS[a].reshape(-1) for a in ("id", "sx", "sy", "sz")], axis=1) / np.sqrt(2)
+PAULI_IDENTITY = np.real(PAULI.T @ IDENTITY)  # (sqrt 2, 0, 0, 0): Tr rho = this . c per site
+
+
+def to_pauli(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    r"""Arrays in the Hermitian basis: :math:`c = U^\dagger\mathrm{vec}(\rho)` per site
+    (real for Hermitian ρ in a real gauge)."""
+    return [np.einsum("pa,lpr->lar", PAULI.conj(), a) for a in arrays]
+
+
+def from_pauli(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Inverse of :func:`to_pauli`: back to the standard row-major basis."""
+    return [np.einsum("pa,lar->lpr", PAULI, a) for a in arrays]
+
+
+def pauli_piece(generator: np.ndarray) -> np.ndarray:
+    r"""A two-site superoperator (16x16, MPS order) in the Hermitian basis,
+    :math:`(U\otimes U)^\dagger G (U\otimes U)`; real if G preserves Hermiticity."""
+    UU = np.kron(PAULI, PAULI)
+    return UU.conj().T @ generator @ UU
+
+
 PRODUCT = {"up": np.array([1.0, 0.0, 0.0, 0.0]), "down": np.array([0.0, 0.0, 0.0, 1.0]),
            "mixed": 0.5 * IDENTITY}
 

@@ -6,14 +6,14 @@ builds :math:`\mathcal L` as an MPO from the model's own bond pieces
 (:func:`mpo.superop.bond_generators`), squares it, and finds the ground state with quimb's
 two-site DMRG.
 
-Basis: every site is written in the orthonormal Hermitian basis
-:math:`(1, \sigma^x, \sigma^y, \sigma^z)/\sqrt2`, i.e. :math:`\mathrm{vec}(\rho) =
-(U\otimes\cdots\otimes U)\,r` with :data:`PAULI` = U (columns :math:`\mathrm{vec}(\sigma_a)
-/\sqrt2` in the row-major local index 2s + s' of :mod:`mpo.state`). A Hermiticity-preserving
-:math:`\mathcal L` is real there, so :math:`\mathcal L^T\mathcal L` is real symmetric, and
-Hermitian ρ have real coefficients r. U is unitary, so :math:`\|r\|` is the Hilbert-Schmidt
-norm of ρ. The DMRG state (unit norm, arbitrary sign) is transformed back to the standard
-basis and divided by its trace, the overlap with :data:`mpo.state.IDENTITY`.
+Basis: every site is written in the orthonormal Hermitian basis :math:`(1, \sigma^x, \sigma^y,
+\sigma^z)/\sqrt2`, i.e. :math:`\mathrm{vec}(\rho) = (U\otimes\cdots\otimes U)\,r` with
+:data:`mpo.state.PAULI` = U (columns :math:`\mathrm{vec}(\sigma_a)/\sqrt2` in the row-major
+local index 2s + s' of :mod:`mpo.state`). A Hermiticity-preserving :math:`\mathcal L` is real
+there, so :math:`\mathcal L^T\mathcal L` is real symmetric, and Hermitian ρ have real
+coefficients r. U is unitary, so :math:`\|r\|` is the Hilbert-Schmidt norm of ρ. The DMRG state
+(unit norm, arbitrary sign) is transformed back to the standard basis and divided by its trace,
+the overlap with :data:`mpo.state.IDENTITY`.
 
 MPO of :math:`\mathcal L = \sum_b\mathcal L_b`: each 16x16 piece is split by an SVD into
 :math:`\sum_k A^b_k\otimes B^b_k` (operator Schmidt rank :math:`K_b\le 16`) and the finite
@@ -41,21 +41,19 @@ import numpy as np
 import quimb.tensor as qtn
 from tqdm.auto import tqdm
 
-from manybody.models.spin import OPS, SpinChain
+from manybody.models.spin import SpinChain
 from manybody.result import Result
 
 from . import state, superop
 
-__all__ = ["PAULI", "liouvillian_mpo", "squared_mpo", "steady_state"]
+__all__ = ["liouvillian_mpo", "squared_mpo", "steady_state"]
 
-PAULI = np.stack([OPS[a].reshape(-1) for a in ("id", "sx", "sy", "sz")], axis=1) / np.sqrt(2)
 POSITIVITY_TOL = 1e-6  # smallest two-site RDM eigenvalue tolerated before warning
 
 
 def _pauli_piece(g: np.ndarray) -> np.ndarray:
     """A 16x16 bond piece in the real Pauli basis, as a real array."""
-    UU = np.kron(PAULI, PAULI)
-    out = UU.conj().T @ g @ UU
+    out = state.pauli_piece(g)
     if np.abs(out.imag).max() > 1e-12 * max(np.abs(out).max(), 1.0):
         raise ValueError("the Liouvillian does not preserve Hermiticity (complex in the Pauli "
                          "basis); the variational route needs a Lindblad generator")
@@ -108,7 +106,7 @@ def squared_mpo(model: SpinChain, cutoff: float = 1e-15) -> qtn.MatrixProductOpe
 
 def _standard_arrays(psi: qtn.MatrixProductState) -> list[np.ndarray]:
     """MPS arrays (left, 4, right) in the standard basis, normalized to unit trace."""
-    arrays = [np.einsum("pa,lar->lpr", PAULI, a) for a in state.to_arrays(psi)]
+    arrays = state.from_pauli(state.to_arrays(psi))
     phase, log = state.log_trace(arrays)
     scale = (phase * np.exp(log)) ** (1.0 / len(arrays))
     return [a / scale for a in arrays]
@@ -121,8 +119,7 @@ def _initial(model: SpinChain, initial) -> qtn.MatrixProductState:
         arrays = [np.asarray(a) for a in initial]
         if len(arrays) != model.L:
             raise ValueError(f"initial must have {model.L} arrays, got {len(arrays)}")
-    pauli = [np.einsum("pa,lpr->lar", PAULI.conj(), a) for a in arrays]
-    return state.from_arrays([np.real(a) for a in pauli])
+    return state.from_arrays([np.real(a) for a in state.to_pauli(arrays)])
 
 
 def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
