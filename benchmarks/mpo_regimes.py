@@ -12,8 +12,16 @@ Regimes: the reference point of Fig. 5 (alpha = 2, delta = 1); weak dissipation
 (r = 0.25 << mu, slow relaxation); alpha close to delta at small mu (large normalized current,
 sensitive to both); strong dissipation r = 5 (where cluster mean field fails); the coherent
 flux-driven model of Fig. 2 (J = 1.5, lambda = 0.5, kappa = 0.1, a ring, since on an open
-chain the flux is a gauge); the sigma^z sigma^z perturbation of Fig. 6. Run
-``python benchmarks/mpo_regimes.py [--quick]``; writes ``data/benchmarks/mpo_regimes.json``.
+chain the flux is a gauge); the sigma^z sigma^z perturbation of Fig. 6.
+
+The two routes to the steady state, TEBD (:func:`mpo.steady_state`, Richardson) and the
+variational minimization of :math:`\langle\rho|\mathcal L^\dagger\mathcal L|\rho\rangle`
+(:func:`mpo.variational_steady_state`), are compared in the same run (wall time, error against
+the exact answer) on weak dissipation, the Fig. 5 reference point and the boundary-driven XX
+chain (exact by the correlation-matrix solution, :mod:`manybody.ed.xx_chain`).
+
+Run ``python benchmarks/mpo_regimes.py [--quick]``; prints the tables and writes
+``data/benchmarks/mpo_regimes.json``.
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ import numpy as np
 
 import mpo
 from manybody import ed
-from manybody.models import MetelmannClerkRing
+from manybody.ed import xx_chain
+from manybody.models import BoundaryDrivenXX, MetelmannClerkRing
 from manybody.provenance import provenance
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
@@ -47,8 +56,18 @@ REGIMES = {
         L, alpha=0, beta=0, gamma=0, delta=0, J=1.5, lam=0.5, kappa=0.1, flux=np.pi / 2),
     "Fig. 6 szsz eps=0.5": _minimal(np.cos(THETA6), np.sin(THETA6), jzz=0.5, boundary="open"),
 }
-FULL = {"L_small": 8, "L_large": 40, "chis": (8, 16, 32, 64)}
-QUICK = {"L_small": 4, "L_large": 6, "chis": (4, 8)}
+FULL = {"L_small": 8, "L_large": 24, "chis": (8, 16, 32), "L_routes": 8, "L_xx": 12,
+        "t_max": 2000.0}
+QUICK = {"L_small": 4, "L_large": 6, "chis": (4, 8), "L_routes": 4, "L_xx": 6, "t_max": 100.0}
+ROUTES = {  # name: (model builder, exact solver, TEBD options, variational options)
+    "weak dissipation r=0.36": (_minimal(0.3, 0.2, boundary="open"), ed.steady_state,
+                                {"max_bond": 32}, {"max_bond": 32}),
+    "reference (Fig. 5)": (_minimal(2.0, 1.0, boundary="open"), ed.steady_state,
+                           {"max_bond": 32}, {"max_bond": 32}),
+    "XX chain (Znidaric)": (lambda L: BoundaryDrivenXX(L, mu=0.5), xx_chain.steady_state,
+                            {"max_bond": 16, "initial": "mixed"},
+                            {"max_bond": 8, "local_tol": 1e-12, "max_sweeps": 600}),
+}
 TOL = 1e-6
 
 
@@ -57,58 +76,103 @@ def bulk(profile: np.ndarray) -> float:
     return float(np.mean(profile[n // 4: n - n // 4]))
 
 
-def measure(name: str, L_small: int, L_large: int, chis: tuple[int, ...]) -> dict:
+def _solve(model, chi: int, t_max: float) -> dict:
+    """One Richardson run; a run that does not converge (truncated dynamics that keeps
+    oscillating, or slow relaxation past t_max) is recorded, not hidden."""
+    t0 = time.perf_counter()
+    try:
+        r = mpo.steady_state(model, max_bond=chi, richardson=True, tol=TOL, t_max=t_max,
+                             progress=False)
+    except RuntimeError as err:
+        return {"chi": chi, "converged": False, "message": str(err),
+                "wall_time": time.perf_counter() - t0}
+    d = r.diagnostics
+    return {"chi": chi, "converged": True, "result": r, "bulk_current": bulk(r.current_profile),
+            "error_budget": d["error"], "relaxation_time": d["relaxation_time"],
+            "time": d["time"], "bond_dimension": d["bond_dimension"],
+            "discarded_weight": d["discarded_weight"], "wall_time": time.perf_counter() - t0}
+
+
+def measure(name: str, L_small: int, L_large: int, chis: tuple[int, ...], t_max: float) -> dict:
     """ED check at ``L_small`` and the χ ladder at ``L_large`` for one regime."""
     build = REGIMES[name]
     small = build(L_small)
     exact = ed.steady_state(small)
-    approx = mpo.steady_state(small, max_bond=max(chis), richardson=True, tol=TOL,
-                              progress=False)
+    check = _solve(small, max(chis), t_max)
     row = {"regime": name, "params": small.params() | {"L": None},
-           "ed_current_error": float(np.abs(approx.current_profile
-                                            - exact.current_profile).max()),
-           "ed_sz_error": float(np.abs(approx.sz - exact.sz).max()),
-           "ed_current": exact.current, "ladder": []}
+           "ed_current": exact.current, "ed_converged": check["converged"],
+           "ed_current_error": np.nan, "ed_sz_error": np.nan, "ladder": []}
+    if check["converged"]:
+        r = check.pop("result")
+        row["ed_current_error"] = float(np.abs(r.current_profile - exact.current_profile).max())
+        row["ed_sz_error"] = float(np.abs(r.sz - exact.sz).max())
     for chi in chis:
-        t0 = time.perf_counter()
-        r = mpo.steady_state(build(L_large), max_bond=chi, richardson=True, tol=TOL,
-                             t_max=5000.0, progress=False)
-        row["ladder"].append({"chi": chi, "bulk_current": bulk(r.current_profile),
-                              "relaxation_time": r.diagnostics["time"],
-                              "bond_dimension": r.diagnostics["bond_dimension"],
-                              "discarded_weight": r.diagnostics["discarded_weight"],
-                              "trotter_error": r.diagnostics["trotter_error"],
-                              "wall_time": time.perf_counter() - t0})
-    best = row["ladder"][-1]["bulk_current"]
-    for rung in row["ladder"]:
-        rung["change_vs_largest_chi"] = abs(rung["bulk_current"] - best)
-    enough = [r["chi"] for r in row["ladder"][:-1] if r["change_vs_largest_chi"] < 1e-6]
+        rung = _solve(build(L_large), chi, t_max)
+        rung.pop("result", None)
+        row["ladder"].append(rung)
+    done = [r for r in row["ladder"] if r["converged"]]
+    for rung in done:
+        rung["change_vs_largest_chi"] = abs(rung["bulk_current"] - done[-1]["bulk_current"])
+    enough = [r["chi"] for r in done[:-1] if r["change_vs_largest_chi"] < 1e-6]
     row["chi_needed_1e-6"] = enough[0] if enough else None
     return row
 
 
-def run(quick: bool = False, out: Path | str = OUT) -> list[dict]:
+def compare_routes(name: str, L: int) -> dict:
+    """TEBD and the variational route on one model against its exact steady state."""
+    build, exact_solver, tebd_options, var_options = ROUTES[name]
+    model = build(L)
+    exact = exact_solver(model)
+    row = {"case": name, "L": L}
+    for route, solve, options in (("tebd", mpo.steady_state, tebd_options),
+                                  ("variational", mpo.variational_steady_state, var_options)):
+        t0 = time.perf_counter()
+        r = solve(model, tol=TOL if route == "tebd" else 1e-8, progress=False, **options)
+        row[route] = {"wall_time": time.perf_counter() - t0,
+                      "current_error": float(np.abs(r.current_profile
+                                                    - exact.current_profile).max()),
+                      "sz_error": float(np.abs(r.sz - exact.sz).max())}
+    row["tebd_over_variational"] = row["tebd"]["wall_time"] / row["variational"]["wall_time"]
+    return row
+
+
+def run(quick: bool = False, out: Path | str = OUT) -> dict:
     p = QUICK if quick else FULL
-    rows = [measure(name, p["L_small"], p["L_large"], p["chis"]) for name in REGIMES]
+    rows = [measure(name, p["L_small"], p["L_large"], p["chis"], p["t_max"])
+            for name in REGIMES]
+    routes = [compare_routes(name, p["L_xx"] if "XX" in name else p["L_routes"])
+              for name in ROUTES]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "mpo_regimes.json").write_text(json.dumps(
-        {"parameters": {"quick": quick, **p, "tol": TOL}, "rows": rows,
+        {"parameters": {"quick": quick, **p, "tol": TOL}, "rows": rows, "routes": routes,
          "provenance": provenance()}, indent=1, default=str))
-    return rows
+    return {"rows": rows, "routes": routes}
 
 
-def format_table(rows: list[dict]) -> str:
+def format_table(results: dict) -> str:
+    rows = results["rows"]
     lines = [f"{'regime':<26}{'ED |dI|':>9}{'chi':>5}{'bulk current':>15}{'change':>9}"
-             f"{'t_relax':>9}{'wall [s]':>9}"]
+             f"{'tau':>9}{'wall [s]':>9}"]
     for row in rows:
         for k, rung in enumerate(row["ladder"]):
             head = (f"{row['regime']:<26}{row['ed_current_error']:>9.1e}" if k == 0
                     else " " * 35)
+            if not rung["converged"]:
+                lines.append(f"{head}{rung['chi']:>5}  not converged ({rung['wall_time']:.0f} s)")
+                continue
             lines.append(f"{head}{rung['chi']:>5}{rung['bulk_current']:>15.9f}"
                          f"{rung['change_vs_largest_chi']:>9.1e}{rung['relaxation_time']:>9.1f}"
                          f"{rung['wall_time']:>9.1f}")
         lines.append(f"{'':<35}chi needed for 1e-6: {row['chi_needed_1e-6']}")
+    lines += ["", f"{'routes':<26}{'L':>4}{'TEBD [s]':>10}{'|dI|':>9}{'|dsz|':>9}"
+              f"{'var. [s]':>10}{'|dI|':>9}{'|dsz|':>9}{'TEBD/var':>10}"]
+    for r in results["routes"]:
+        t, v = r["tebd"], r["variational"]
+        lines.append(f"{r['case']:<26}{r['L']:>4}{t['wall_time']:>10.1f}"
+                     f"{t['current_error']:>9.1e}{t['sz_error']:>9.1e}{v['wall_time']:>10.1f}"
+                     f"{v['current_error']:>9.1e}{v['sz_error']:>9.1e}"
+                     f"{r['tebd_over_variational']:>10.2f}")
     return "\n".join(lines)
 
 

@@ -95,3 +95,50 @@ def test_spin_benchmark_quick_run(tmp_path):
     assert rows[0]["direct_current_error"] < 1e-10
     assert rows[0]["iterative-gmres_current_error"] < 1e-4  # its default tolerance
     assert json.loads((tmp_path / "spin_benchmarks.json").read_text())["quick"] is True
+
+
+def _load(name):
+    path = SCRIPT.parent / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_mpo_benchmarks_quick_run(tmp_path):
+    """The MPO benchmark runs at quick sizes: every table is filled, the engine and the plain
+    TEBD evolve the same state (same bond dimension), the reference's error budget is finite,
+    and the Trotter error of order 4 is below that of order 2 at every dt."""
+    bench = _load("mpo_benchmarks")
+    try:
+        results = bench.run(quick=True, out=tmp_path)
+    finally:
+        sys.modules.pop("mpo_benchmarks", None)
+    data = json.loads((tmp_path / "mpo_benchmarks.json").read_text())
+    assert data["parameters"]["quick"] is True and "git_commit" in data["provenance"]
+    assert (tmp_path / "mpo_benchmarks.png").stat().st_size > 10_000
+    for row in results["cost"]:
+        assert row["bond_dimension"] == row["chi"] and row["plain_over_engine"] > 0
+    conv = results["convergence"]
+    assert np.isfinite(conv["reference"]["error_estimate"])
+    by = {(r["order"], r["dt"]): r["error"] for r in conv["by_dt"]}
+    for dt in bench.QUICK["conv_dt"]:
+        assert by[(4, dt)] < by[(2, dt)]
+    assert "cost per site" in bench.format_tables(results)
+
+
+def test_mpo_regimes_quick_run(tmp_path):
+    """Hard regimes and the two routes at quick sizes: both routes agree with the exact
+    steady states (< 1e-4) and the table prints."""
+    bench = _load("mpo_regimes")
+    try:
+        results = bench.run(quick=True, out=tmp_path)
+    finally:
+        sys.modules.pop("mpo_regimes", None)
+    assert {r["regime"] for r in results["rows"]} == set(bench.REGIMES)
+    for r in results["routes"]:
+        for route in ("tebd", "variational"):
+            assert r[route]["current_error"] < 1e-4 and r[route]["sz_error"] < 1e-4
+    assert json.loads((tmp_path / "mpo_regimes.json").read_text())["routes"]
+    assert "chi needed" in bench.format_table(results)
