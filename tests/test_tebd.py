@@ -89,6 +89,35 @@ def test_fourth_order_converges_as_dt4(L, boundary):
     assert 13.0 < errors[0] / errors[1] < 17.0
 
 
+@pytest.mark.parametrize("boundary", ["periodic", "open"])
+def test_trajectory_matches_qutip_mesolve_at_early_times(boundary):
+    """rho(t) from the all-down state against qutip.mesolve (its own ODE solver, atol 1e-12)
+    for t <= 1 on the generic model (flux, pairing, zz, field, kappa): fourth order at
+    dt = 0.05 (dt^4 = 6.25e-6) leaves at most 2e-6 in the entries of the density matrix and
+    1e-5 in the bond currents and sigma^z (measured 5.5e-6: C ~ 0.9 for the currents, whose
+    operators carry the couplings alpha, delta ~ 2)."""
+    import qutip
+
+    L = 4
+    model = MetelmannClerkRing.minimal(L, 2.0, 1.5, boundary=boundary, J=0.7, lam=0.1 + 0.2j,
+                                       jzz=0.4, hx=0.2, kappa=0.3, flux=0.5)
+    times = [0.0, 0.25, 0.5, 1.0]
+    H = qutip.Qobj(model.hamiltonian(), dims=[[2] * L, [2] * L])
+    c_ops = [qutip.Qobj(j, dims=[[2] * L, [2] * L]) for j in model.jumps()]
+    rho0 = qutip.Qobj(down(L), dims=[[2] * L, [2] * L])
+    states = qutip.mesolve(H, rho0, times, c_ops, options={"atol": 1e-12, "rtol": 1e-10}).states
+    ev = TEBD(state.to_arrays(state.product_state(L, "down")), superop.bond_generators(model),
+              0.05, max_bond=256, cutoff=0.0, order=4)
+    for t, rho in zip(times[1:], states[1:], strict=True):
+        ev.evolve(int(round((t - ev.time) / ev.dt)))
+        exact = rho.full()
+        ours = state.to_dense(ev.arrays)
+        assert np.abs(ours - exact).max() < 2e-6
+        obs, ref = state.observables(model, ev.arrays), spin_observables(model, exact)
+        assert np.abs(obs["current_profile"] - ref["current_profile"]).max() < 1e-5
+        assert np.abs(obs["sz"] - ref["sz"]).max() < 1e-5
+
+
 def test_pair_density_matrix_of_distant_sites():
     model = generic(5, "periodic")
     rho = (expm(0.7 * row_major(model)) @ down(5).reshape(-1)).reshape(32, 32)
