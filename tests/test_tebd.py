@@ -169,3 +169,18 @@ def test_bad_order_raises():
         TEBD(arrays, superop.bond_generators(model), 0.1, 8, 0.0, order=3)
     with pytest.raises(ValueError, match="bond generators"):
         TEBD(arrays, superop.bond_generators(model)[:2], 0.1, 8, 0.0)
+
+
+def test_svd_falls_back_to_gesvd_when_gesdd_fails(monkeypatch):
+    """A LinAlgError of numpy's gesdd (seen once in a long run) is answered by gesvd."""
+    from mpo import tebd
+
+    m = np.random.default_rng(1).normal(size=(12, 8))
+    ref = np.linalg.svd(m, full_matrices=False)
+
+    def fail(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    monkeypatch.setattr(tebd.np.linalg, "svd", fail)
+    u, s, vh = tebd.svd(m)
+    assert np.allclose(s, ref[1], atol=1e-13) and np.allclose((u * s) @ vh, m, atol=1e-12)
