@@ -56,12 +56,6 @@ def chain(L: int) -> MetelmannClerkRing:
     return MetelmannClerkRing.minimal(L, alpha=2.0, delta=1.0, mu=1.0, boundary="open")
 
 
-def bulk(profile: np.ndarray) -> float:
-    """Mean of the current over the middle half of the bonds."""
-    n = profile.size
-    return float(np.mean(profile[n // 4: n - n // 4]))
-
-
 def plain_strang_step(arrays: list[np.ndarray], half: list[np.ndarray], full: list[np.ndarray],
                       chi: int) -> None:
     r"""One Strang step :math:`e^{\frac{dt}2\mathcal L_e}e^{dt\mathcal L_o}
@@ -118,20 +112,21 @@ def convergence_rows(L: int, chis: tuple[int, ...], dts: tuple[float, ...], ref_
     model = chain(L)
     run = lambda **kw: mpo.steady_state(model, tol=TOL, progress=False, **kw)  # noqa: E731
     ref = run(max_bond=ref_chi, dt=ref_dt, order=4, richardson=True)
-    ref_current = bulk(ref.current_profile)
+    ref_current = state.bulk_average(ref.current_profile)
     by_chi = []
     for chi in chis:
         r = run(max_bond=chi, dt=DT, richardson=True)
-        by_chi.append({"chi": chi, "bulk_current": bulk(r.current_profile),
-                       "error": abs(bulk(r.current_profile) - ref_current),
+        by_chi.append({"chi": chi, "bulk_current": state.bulk_average(r.current_profile),
+                       "error": abs(state.bulk_average(r.current_profile) - ref_current),
                        "discarded_weight": r.diagnostics["discarded_weight"],
                        "wall_time": r.diagnostics["wall_time"]})
     by_dt = []
     for order in (2, 4):
         for dt in dts:
             r = run(max_bond=ref_chi, dt=dt, order=order)
-            by_dt.append({"order": order, "dt": dt, "bulk_current": bulk(r.current_profile),
-                          "error": abs(bulk(r.current_profile) - ref_current),
+            current = state.bulk_average(r.current_profile)
+            by_dt.append({"order": order, "dt": dt, "bulk_current": current,
+                          "error": abs(current - ref_current),
                           "wall_time": r.diagnostics["wall_time"]})
     return {"reference": {"chi": ref_chi, "dt": ref_dt, "order": 4, "richardson": True,
                           "bulk_current": ref_current,
@@ -145,7 +140,8 @@ def relaxation_rows(Ls: tuple[int, ...], chis: tuple[int, ...], fixed: tuple[int
     def one(L, chi):
         r = mpo.steady_state(chain(L), max_bond=chi, dt=DT, tol=TOL, progress=False)
         return {"L": L, "chi": chi, "time": r.diagnostics["time"],
-                "wall_time": r.diagnostics["wall_time"], "bulk_current": bulk(r.current_profile),
+                "wall_time": r.diagnostics["wall_time"],
+                "bulk_current": state.bulk_average(r.current_profile),
                 "bond_dimension": r.diagnostics["bond_dimension"]}
     return {"by_L": [one(L, fixed[0]) for L in Ls], "by_chi": [one(fixed[1], c) for c in chis]}
 

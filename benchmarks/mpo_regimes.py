@@ -38,6 +38,7 @@ from manybody import ed
 from manybody.ed import xx_chain
 from manybody.models import BoundaryDrivenXX, MetelmannClerkRing
 from manybody.provenance import provenance
+from mpo import state
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 THETA6 = np.pi / 8  # Fig. 6: r = 1, alpha = cos(theta), delta = sin(theta)
@@ -71,11 +72,6 @@ ROUTES = {  # name: (model builder, exact solver, TEBD options, variational opti
 TOL = 1e-6
 
 
-def bulk(profile: np.ndarray) -> float:
-    n = profile.size
-    return float(np.mean(profile[n // 4: n - n // 4]))
-
-
 def _solve(model, chi: int, t_max: float) -> dict:
     """One Richardson run; a run that does not converge (truncated dynamics that keeps
     oscillating, or slow relaxation past t_max) is recorded, not hidden."""
@@ -87,7 +83,8 @@ def _solve(model, chi: int, t_max: float) -> dict:
         return {"chi": chi, "converged": False, "message": str(err),
                 "wall_time": time.perf_counter() - t0}
     d = r.diagnostics
-    return {"chi": chi, "converged": True, "result": r, "bulk_current": bulk(r.current_profile),
+    return {"chi": chi, "converged": True, "result": r,
+            "bulk_current": state.bulk_average(r.current_profile),
             "error_budget": d["error"], "relaxation_time": d["relaxation_time"],
             "time": d["time"], "bond_dimension": d["bond_dimension"],
             "discarded_weight": d["discarded_weight"], "wall_time": time.perf_counter() - t0}
@@ -136,15 +133,21 @@ def compare_routes(name: str, L: int) -> dict:
     return row
 
 
-def run(quick: bool = False, out: Path | str = OUT) -> dict:
+def run(quick: bool = False, out: Path | str = OUT, only: str | None = None) -> dict:
+    """All regimes and route comparisons, or ``only`` one of them (its name), written to
+    ``out/mpo_regimes.json`` (``mpo_regimes_<only>.json`` for one)."""
     p = QUICK if quick else FULL
+    if only is not None and only not in REGIMES and only not in ROUTES:
+        raise ValueError(f"only must be one of {sorted(REGIMES) + sorted(ROUTES)}, got {only!r}")
     rows = [measure(name, p["L_small"], p["L_large"], p["chis"], p["t_max"])
-            for name in REGIMES]
+            for name in REGIMES if only in (None, name)]
     routes = [compare_routes(name, p["L_xx"] if "XX" in name else p["L_routes"])
-              for name in ROUTES]
+              for name in ROUTES if only in (None, name)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "mpo_regimes.json").write_text(json.dumps(
+    stem = "mpo_regimes" if only is None else "mpo_regimes_" + "".join(
+        c if c.isalnum() else "_" for c in only)
+    (out / f"{stem}.json").write_text(json.dumps(
         {"parameters": {"quick": quick, **p, "tol": TOL}, "rows": rows, "routes": routes,
          "provenance": provenance()}, indent=1, default=str))
     return {"rows": rows, "routes": routes}
@@ -180,8 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--only", choices=sorted(REGIMES) + sorted(ROUTES),
+                        help="run one regime or route comparison (the full set takes long)")
     args = parser.parse_args(argv)
-    print(format_table(run(args.quick, args.out)))
+    print(format_table(run(args.quick, args.out, args.only)))
     return 0
 
 

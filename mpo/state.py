@@ -173,6 +173,13 @@ def pair_density_matrix(arrays: list[np.ndarray], i: int, j: int) -> np.ndarray:
     return r / np.trace(r)
 
 
+def bulk_average(profile: np.ndarray) -> float:
+    """Mean of a per-bond profile over the middle half of the bonds (the bulk of an open
+    chain, away from the boundary layers; on a ring simply an average)."""
+    n = len(profile)
+    return float(np.mean(np.asarray(profile)[n // 4: n - n // 4]))
+
+
 def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
     r"""Bond currents and magnetization of an MPS state of ``model`` (open chain or ring).
 

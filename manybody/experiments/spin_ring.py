@@ -179,8 +179,8 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     rings = [run(n, "periodic", RING_RUN) for n in ring_sizes]
     chain = run(chain_L, "open", CHAIN_RUN)
     prof, err = chain.current_profile, chain.current_profile_error
-    middle = slice(prof.size // 4, prof.size - prof.size // 4)
-    bulk, bulk_err = float(prof[middle].mean()), float(err[middle].max())
+    bulk = mpo.state.bulk_average(prof)
+    bulk_err = float(err[prof.size // 4: prof.size - prof.size // 4].max())
     fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.2))
     a.plot(Ls, exact, "o-", color="darkmagenta", label="ring, exact")
     a.errorbar(ring_sizes, [r.current for r in rings],
