@@ -22,6 +22,7 @@ are small; BLAS threading slows them down on two cores).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 from pathlib import Path
@@ -41,8 +42,8 @@ from mpo.tebd import TEBD  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 FULL = {"cost_L": 40, "cost_chi": (8, 16, 32, 64), "cost_steps": 20,
-        "conv_L": 20, "conv_chi": (4, 6, 8, 12), "conv_dt": (0.2, 0.1, 0.05),
-        "ref_chi": 16, "ref_dt": 0.025,
+        "conv_L": 20, "conv_chi": (4, 6, 8, 12, 14, 16, 24), "conv_dt": (0.2, 0.1, 0.05),
+        "ref_chi": 32, "ref_dt": 0.025,
         "relax_L": (10, 20, 40, 80), "relax_chi": (8, 16, 32), "relax_fixed": (16, 40)}
 QUICK = {"cost_L": 8, "cost_chi": (4, 8), "cost_steps": 4,
          "conv_L": 6, "conv_chi": (4, 8), "conv_dt": (0.2, 0.1),
@@ -107,8 +108,8 @@ def cost_rows(L: int, chis: tuple[int, ...], steps: int) -> list[dict]:
 
 def convergence_rows(L: int, chis: tuple[int, ...], dts: tuple[float, ...], ref_chi: int,
                      ref_dt: float) -> dict:
-    """Bulk current against χ (dt = DT, Richardson) and against dt (orders 2 and 4, no
-    Richardson), with the deviation from a reference run."""
+    """Bulk current against χ (dt = DT, Richardson) and against dt (orders 2 and 4, with and
+    without Richardson), with the deviation from a reference run."""
     model = chain(L)
     run = lambda **kw: mpo.steady_state(model, tol=TOL, progress=False, **kw)  # noqa: E731
     ref = run(max_bond=ref_chi, dt=ref_dt, order=4, richardson=True)
@@ -121,13 +122,13 @@ def convergence_rows(L: int, chis: tuple[int, ...], dts: tuple[float, ...], ref_
                        "discarded_weight": r.diagnostics["discarded_weight"],
                        "wall_time": r.diagnostics["wall_time"]})
     by_dt = []
-    for order in (2, 4):
-        for dt in dts:
-            r = run(max_bond=ref_chi, dt=dt, order=order)
-            current = state.bulk_average(r.current_profile)
-            by_dt.append({"order": order, "dt": dt, "bulk_current": current,
-                          "error": abs(current - ref_current),
-                          "wall_time": r.diagnostics["wall_time"]})
+    for order, richardson, dt in itertools.product((2, 4), (False, True), dts):
+        r = run(max_bond=ref_chi, dt=dt, order=order, richardson=richardson)
+        current = state.bulk_average(r.current_profile)
+        by_dt.append({"order": order, "richardson": richardson, "dt": dt,
+                      "bulk_current": current,
+                      "error": abs(current - ref_current),
+                      "wall_time": r.diagnostics["wall_time"]})
     return {"reference": {"chi": ref_chi, "dt": ref_dt, "order": 4, "richardson": True,
                           "bulk_current": ref_current,
                           "error_estimate": ref.diagnostics.get("error")},
@@ -161,10 +162,12 @@ def plot(results: dict, path: Path) -> None:
                 [max(r["error"], 1e-16) for r in conv["by_chi"]], "o-")
     ax.set(xlabel="χ", ylabel="|bulk current − reference|", title=f"χ convergence, dt={DT}")
     ax = axes[1, 0]
-    for order, marker in ((2, "o-"), (4, "s-")):
-        rows = [r for r in conv["by_dt"] if r["order"] == order]
+    for (order, richardson), marker in zip(itertools.product((2, 4), (False, True)),
+                                           ("o-", "o--", "s-", "s--"), strict=True):
+        rows = [r for r in conv["by_dt"]
+                if r["order"] == order and r["richardson"] == richardson]
         ax.loglog([r["dt"] for r in rows], [max(r["error"], 1e-16) for r in rows], marker,
-                  label=f"order {order}")
+                  label=f"order {order}" + (" + Richardson" if richardson else ""))
     ax.set(xlabel="dt", ylabel="|bulk current − reference|", title="Trotter error")
     ax.legend(frameon=False)
     relax = results["relaxation"]
@@ -209,9 +212,10 @@ def format_tables(results: dict) -> str:
               f"{'chi':>5}{'current':>16}{'error':>10}{'wall [s]':>10}"]
     lines += [f"{r['chi']:>5}{r['bulk_current']:>16.10f}{r['error']:>10.1e}"
               f"{r['wall_time']:>10.1f}" for r in conv["by_chi"]]
-    lines += ["", f"{'order':>5}{'dt':>8}{'current':>16}{'error':>10}{'wall [s]':>10}"]
-    lines += [f"{r['order']:>5}{r['dt']:>8.3f}{r['bulk_current']:>16.10f}{r['error']:>10.1e}"
-              f"{r['wall_time']:>10.1f}" for r in conv["by_dt"]]
+    lines += ["", f"{'order':>5}{'Richardson':>11}{'dt':>8}{'current':>16}{'error':>10}"
+              f"{'wall [s]':>10}"]
+    lines += [f"{r['order']:>5}{r['richardson']!s:>11}{r['dt']:>8.3f}{r['bulk_current']:>16.10f}"
+              f"{r['error']:>10.1e}{r['wall_time']:>10.1f}" for r in conv["by_dt"]]
     relax = results["relaxation"]
     lines += ["", "time to steady state", f"{'L':>5}{'chi':>5}{'time':>8}{'wall [s]':>10}"]
     lines += [f"{r['L']:>5}{r['chi']:>5}{r['time']:>8.1f}{r['wall_time']:>10.1f}"

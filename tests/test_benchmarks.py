@@ -122,9 +122,10 @@ def test_mpo_benchmarks_quick_run(tmp_path):
         assert row["bond_dimension"] == row["chi"] and row["plain_over_engine"] > 0
     conv = results["convergence"]
     assert np.isfinite(conv["reference"]["error_estimate"])
-    by = {(r["order"], r["dt"]): r["error"] for r in conv["by_dt"]}
+    by = {(r["order"], r["richardson"], r["dt"]): r["error"] for r in conv["by_dt"]}
     for dt in bench.QUICK["conv_dt"]:
-        assert by[(4, dt)] < by[(2, dt)]
+        assert by[(4, False, dt)] < by[(2, False, dt)]
+        assert by[(2, True, dt)] < by[(2, False, dt)]
     assert "cost per site" in bench.format_tables(results)
 
 

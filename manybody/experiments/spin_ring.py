@@ -181,7 +181,7 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     prof, err = chain.current_profile, chain.current_profile_error
     bulk = mpo.state.bulk_average(prof)
     bulk_err = float(err[prof.size // 4: prof.size - prof.size // 4].max())
-    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.2))
+    fig, (a, c, b) = plt.subplots(1, 3, figsize=(17, 4.2))
     a.plot(Ls, exact, "o-", color="darkmagenta", label="ring, exact")
     a.errorbar(ring_sizes, [r.current for r in rings],
                yerr=[r.diagnostics["error"] for r in rings], fmt="s", color="C0", capsize=3,
@@ -191,6 +191,15 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     a.set(xscale="log", xlabel="L", ylabel=r"$\langle I^\eta\rangle$",
           title="α = 2, δ = 1.5, μ = 1")
     a.legend(frameon=False, fontsize=8)
+    ring_mpo = np.array([r.current for r in rings])
+    ring_err = np.array([r.diagnostics["error"] for r in rings])
+    c.loglog(Ls, np.abs(exact - bulk), "o-", color="darkmagenta", label="ring, exact")
+    c.errorbar(ring_sizes, np.abs(ring_mpo - bulk), yerr=ring_err, fmt="s", color="C0",
+               capsize=3, label="ring, MPO (error bar)")
+    c.axhline(bulk_err, color="C1", ls=":", label="bulk error bar")
+    c.set(xlabel="L", ylabel=r"$|\langle I^\eta\rangle_L - I_{bulk}|$",
+          title=f"distance to the L = {chain_L} bulk")
+    c.legend(frameon=False, fontsize=8)
     x = (np.arange(prof.size) + 1.5) / chain_L
     b.plot(x, prof, "-", color="C1", lw=1)
     b.axhline(bulk, color="gray", ls=":", lw=1)
