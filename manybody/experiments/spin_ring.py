@@ -138,7 +138,7 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
     fig, ax = plt.subplots(figsize=(6, 4))
     for n, r in zip(lengths, runs, strict=True):
         x = (np.arange(n - 1) + 1.5) / n  # bond (j, j+1) of sites j = 1..L, midpoint / L
-        ax.errorbar(x, r.currents["eta"], yerr=r.diagnostics["trotter_error"], fmt="o-",
+        ax.errorbar(x, r.currents["eta"], yerr=r.current_profile_error, fmt="o-",
                     ms=3, label=f"open chain L = {n} (MPO)")
     for n, c, ls in zip((ring_L, ring_L + 1), rings, (":", "--"), strict=True):
         ax.axhline(c, color="gray", ls=ls, label=f"ring L = {n} (exact)")
@@ -149,7 +149,7 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
                         {"L": L, "lengths": lengths, "alpha": 2.0, "delta": 1.0, "mu": 1.0,
                          "max_bond": max_bond, "ring_L": ring_L},
                         {"profiles": {str(r.model["L"]): r.currents["eta"] for r in runs},
-                         "trotter_error": [r.diagnostics["trotter_error"] for r in runs],
+                         "error": {str(r.model["L"]): r.current_profile_error for r in runs},
                          "ring_current": rings,
                          "wall_time": [r.diagnostics["wall_time"] for r in runs]})
 
