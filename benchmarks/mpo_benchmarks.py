@@ -175,7 +175,7 @@ def plot(results: dict, path: Path) -> None:
     ax.plot([r["L"] for r in relax["by_L"]], [r["wall_time"] for r in relax["by_L"]], "o-",
             label=f"wall time [s], χ={relax['by_L'][0]['chi']}")
     ax.plot([r["L"] for r in relax["by_L"]], [r["time"] for r in relax["by_L"]], "s--",
-            label="relaxation time (model units)")
+            label="evolved time to convergence, all phases")
     ax.set(xlabel="L", title="time to steady state")
     ax.legend(frameon=False)
     fig.suptitle("open Metelmann–Clerk chain, α = 2, δ = 1, μ = 1")
