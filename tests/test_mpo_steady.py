@@ -267,5 +267,6 @@ def test_fourth_order_richardson_matches_ed_to_1e6_larger(L, boundary):
 @pytest.mark.parametrize("L", [7, 8])
 def test_fourth_order_richardson_matches_ed_on_minimal_rings(L):
     """Minimal ring (alpha = 2, delta = 1.5): its pairs are not entangled (negativity 0),
-    which the MPS state must reproduce too; L = 7: 2.3e-8 in 34 s (chi 16 suffices)."""
+    which the MPS state must reproduce too; L = 7: 2.3e-8 in 34 s (chi 16 suffices); L = 8:
+    186 s."""
     assert_matches_ed(MetelmannClerkRing.minimal(L, 2.0, 1.5), 1e-6, min_negativity=0.0)
