@@ -231,6 +231,17 @@ def test_fig5_extended_joins_mpo_rings_to_exact_and_resumes(tmp_path):
     assert again["chain_profile"] == rec["chain_profile"]
 
 
+def test_fig5_mpo_figures_reject_bad_sizes(tmp_path):
+    from manybody.experiments.spin_ring import fig5_chain, fig5_extended
+
+    with pytest.raises(ValueError, match="L must be an integer >= 4"):
+        fig5_chain(tmp_path, L=3)
+    with pytest.raises(ValueError, match="ring_sizes must be integers >= 3"):
+        fig5_extended(tmp_path, ring_sizes=(2,))
+    with pytest.raises(ValueError, match="chain_L must be an integer >= 4"):
+        fig5_extended(tmp_path, chain_L=2)
+
+
 def test_exact_dynamics_matches_mesolve_and_reaches_the_steady_state():
     """ed.evolve in the symmetric space against qutip.mesolve on the full space (L = 4),
     and at late times the symmetric steady state (L = 5)."""

@@ -129,6 +129,8 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
     and L; the exact ring currents at ``ring_L`` and ``ring_L + 1`` for comparison."""
     import mpo
 
+    if not (isinstance(L, int) and L >= 4):
+        raise ValueError(f"L must be an integer >= 4 (the longest open chain), got {L!r}")
     lengths = [n for n in sorted({L // 3, (2 * L) // 3, L}) if n >= 4]
     runs = [mpo.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.0, boundary="open"),
                              max_bond=max_bond, richardson=True, progress=False)
@@ -167,6 +169,10 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     rerun resumes (a finished run is read back without evolving)."""
     import mpo
 
+    if not all(isinstance(n, int) and n >= 3 for n in ring_sizes):
+        raise ValueError(f"ring_sizes must be integers >= 3, got {ring_sizes!r}")
+    if not (isinstance(chain_L, int) and chain_L >= 4):
+        raise ValueError(f"chain_L must be an integer >= 4, got {chain_L!r}")
     runs_dir = Path(out) / "mpo_runs"
     Ls = np.arange(3, L + 1)
     exact = np.array([ed.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.5)).current
