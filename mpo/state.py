@@ -13,6 +13,8 @@ Internally the engine works on a list of arrays ``A[j]`` of shape ``(left, 4, ri
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import quimb.tensor as qtn
 
@@ -171,6 +173,18 @@ def pair_density_matrix(arrays: list[np.ndarray], i: int, j: int) -> np.ndarray:
     r = np.einsum("pm,mqr,r->pq", env, arrays[j], right[j])
     r = r.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
     return r / np.trace(r)
+
+
+POSITIVITY_TOL = 1e-6  # smallest two-site RDM eigenvalue tolerated before warning
+
+
+def warn_if_not_positive(obs: dict, who: str) -> None:
+    """RuntimeWarning if a two-site reduced density matrix of :func:`observables` has an
+    eigenvalue below ``-POSITIVITY_TOL`` (truncation broke positivity; raise max_bond)."""
+    if obs["rdm_min_eigenvalue"] < -POSITIVITY_TOL:
+        warnings.warn(f"{who}: a two-site reduced density matrix has eigenvalue "
+                      f"{obs['rdm_min_eigenvalue']:.2e} < 0 (truncation; raise max_bond)",
+                      RuntimeWarning, stacklevel=3)
 
 
 def bulk_average(profile: np.ndarray) -> float:

@@ -78,7 +78,6 @@ from . import checkpoint as ckpt
 from . import splitting, state, superop
 from .tebd import TEBD
 
-POSITIVITY_TOL = 1e-6  # smallest two-site RDM eigenvalue tolerated before warning
 BLAS_THREADS_ENV = "MPO_BLAS_THREADS"
 TRUNCATION_CUTOFF_FACTOR = 100.0  # coarser cutoff of the truncation check (module docstring)
 STOPPING_SAFETY = 2.0  # factor on the geometric stopping-rule estimate (module docstring)
@@ -417,10 +416,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
         warnings.warn("MPO steady state: the changes per unit time were not decaying at the "
                       "last checks, so the stopping-rule error is unknown (inf); lower tol or "
                       "raise check_interval", RuntimeWarning, stacklevel=2)
-    if obs["rdm_min_eigenvalue"] < -POSITIVITY_TOL:
-        warnings.warn(f"MPO steady state: a two-site reduced density matrix has eigenvalue "
-                      f"{obs['rdm_min_eigenvalue']:.2e} < 0 (truncation; raise max_bond)",
-                      RuntimeWarning, stacklevel=2)
+    state.warn_if_not_positive(obs, "MPO steady state")
     run = driver.run
     diagnostics = {**diag, "discarded_weight": run["discarded_weight"],
                    "trace_correction": run["trace_correction"], "steps": run["steps"],
