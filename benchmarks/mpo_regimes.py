@@ -4,7 +4,12 @@ For each regime of the Metelmann-Clerk model (persistent-current paper) the scri
 
 1. checks the MPO steady state against exact diagonalization of the same model object at
    ``L_small`` (largest deviation of the current profile and of :math:`\langle\sigma^z\rangle`),
-2. runs ``L_large`` for a ladder of bond dimensions and reports the bulk current (mean over
+2. measures how compressible the exact steady state at ``L_small`` is: the largest bond
+   current error of its best MPS approximation of bond dimension χ (SVD truncation of
+   vec(ρ), optimal in the 2-norm), a lower bound on what any MPS method at that χ can reach,
+   and, where the reduced Liouvillian is small enough for a dense spectrum (rings), the
+   relaxation time 1/gap of the symmetric sector that TEBD from a product state sees,
+3. runs ``L_large`` for a ladder of bond dimensions and reports the bulk current (mean over
    the middle half of the bonds), its change against the largest χ, the smallest χ for which
    that change is below 1e-6, the relaxation time (model units) and the wall time.
 
@@ -19,6 +24,9 @@ variational minimization of :math:`\langle\rho|\mathcal L^\dagger\mathcal L|\rho
 (:func:`mpo.variational_steady_state`), are compared in the same run (wall time, error against
 the exact answer) on weak dissipation, the Fig. 5 reference point and the boundary-driven XX
 chain (exact by the correlation-matrix solution, :mod:`manybody.ed.xx_chain`).
+
+The Fig. 2 ring has its own sizes (``OVERRIDES``): its exact state at L = 8 needs χ ~ 200 of
+256 for 1e-6 (item 2), so the ladder runs L = 8 itself at χ = 32, 64 with tol 1e-5.
 
 Run ``python benchmarks/mpo_regimes.py [--quick]``; prints the tables and writes
 ``data/benchmarks/mpo_regimes.json``.
@@ -36,6 +44,7 @@ import numpy as np
 import mpo
 from manybody import ed
 from manybody.ed import xx_chain
+from manybody.ed.spin import SymmetricLiouvillian
 from manybody.models import BoundaryDrivenXX, MetelmannClerkRing
 from manybody.provenance import provenance
 from mpo import state
@@ -58,8 +67,13 @@ REGIMES = {
     "Fig. 6 szsz eps=0.5": _minimal(np.cos(THETA6), np.sin(THETA6), jzz=0.5, boundary="open"),
 }
 FULL = {"L_small": 8, "L_large": 24, "chis": (8, 16, 32), "L_routes": 8, "L_xx": 12,
-        "t_max": 2000.0}
-QUICK = {"L_small": 4, "L_large": 6, "chis": (4, 8), "L_routes": 4, "L_xx": 6, "t_max": 100.0}
+        "t_max": 2000.0, "tol": 1e-6}
+QUICK = {"L_small": 4, "L_large": 6, "chis": (4, 8), "L_routes": 4, "L_xx": 6, "t_max": 100.0,
+         "tol": 1e-6}
+OVERRIDES = {"Fig. 2 coherent (ring)": {"L_large": 8, "chis": (32, 64), "tol": 1e-5},
+             "Fig. 6 szsz eps=0.5": {"chis": (16, 32, 48, 64)}}  # full run only
+OPTIMAL_CHIS = (8, 16, 32, 48, 64, 96, 128, 192)
+DENSE_SPECTRUM_MAX = 6000  # reduced Liouvillians up to this size get a dense spectrum
 ROUTES = {  # name: (model builder, exact solver, TEBD options, variational options)
     "weak dissipation r=0.36": (_minimal(0.3, 0.2, boundary="open"), ed.steady_state,
                                 {"max_bond": 32}, {"max_bond": 32}),
@@ -72,12 +86,37 @@ ROUTES = {  # name: (model builder, exact solver, TEBD options, variational opti
 TOL = 1e-6
 
 
-def _solve(model, chi: int, t_max: float) -> dict:
+def compressibility(model, chis: tuple[int, ...] = OPTIMAL_CHIS) -> dict:
+    """Exact steady state of ``model`` by the symmetric ED: current, OSEE at the middle cut,
+    the largest bond current error of its optimal MPS truncations to each χ below the full
+    rank, and 1/gap of the reduced Liouvillian (NaN if it is too large for a dense spectrum)."""
+    red = SymmetricLiouvillian(model)
+    coeffs, _ = red.steady_state()
+    mps = state.from_dense(red.density_matrix(coeffs))
+    exact = state.observables(model, state.to_arrays(mps))
+    errors = {}
+    for chi in chis:
+        if chi >= 4 ** (model.L // 2):
+            break
+        cut = mps.copy()
+        cut.compress(max_bond=chi, cutoff=0.0)
+        obs = state.observables(model, state.to_arrays(cut))
+        errors[chi] = float(np.abs(obs["current_profile"] - exact["current_profile"]).max())
+    tau = np.nan
+    if red.matrix.shape[0] <= DENSE_SPECTRUM_MAX:
+        rates = -np.linalg.eigvals(red.matrix.toarray()).real
+        tau = float(1.0 / np.sort(rates)[1])  # rates[0] = 0: the steady state
+    osee = state.operator_entanglement(state.to_arrays(mps))
+    return {"current": exact["current"], "osee_middle": float(osee[model.L // 2 - 1]),
+            "optimal_truncation_error": errors, "ed_relaxation_time": tau}
+
+
+def _solve(model, chi: int, t_max: float, tol: float = TOL) -> dict:
     """One Richardson run; a run that does not converge (truncated dynamics that keeps
     oscillating, or slow relaxation past t_max) is recorded, not hidden."""
     t0 = time.perf_counter()
     try:
-        r = mpo.steady_state(model, max_bond=chi, richardson=True, tol=TOL, t_max=t_max,
+        r = mpo.steady_state(model, max_bond=chi, richardson=True, tol=tol, t_max=t_max,
                              progress=False)
     except RuntimeError as err:
         return {"chi": chi, "converged": False, "message": str(err),
@@ -90,22 +129,26 @@ def _solve(model, chi: int, t_max: float) -> dict:
             "discarded_weight": d["discarded_weight"], "wall_time": time.perf_counter() - t0}
 
 
-def measure(name: str, L_small: int, L_large: int, chis: tuple[int, ...], t_max: float) -> dict:
-    """ED check at ``L_small`` and the χ ladder at ``L_large`` for one regime."""
+def measure(name: str, L_small: int, L_large: int, chis: tuple[int, ...], t_max: float,
+            tol: float = TOL) -> dict:
+    """ED check and compressibility at ``L_small`` and the χ ladder at ``L_large`` for one
+    regime."""
     build = REGIMES[name]
     small = build(L_small)
     exact = ed.steady_state(small)
-    check = _solve(small, max(chis), t_max)
-    row = {"regime": name, "params": small.params() | {"L": None},
-           "ed_current": exact.current, "ed_converged": check["converged"],
-           "ed_current_error": np.nan, "ed_sz_error": np.nan, "ladder": []}
+    check = _solve(small, max(chis), t_max, tol)
+    row = {"regime": name, "params": small.params() | {"L": None}, "L_small": L_small,
+           "L_large": L_large, "tol": tol, "ed_current": exact.current,
+           "ed_converged": check["converged"], "ed_current_error": np.nan,
+           "ed_sz_error": np.nan, **compressibility(small), "ladder": []}
     if check["converged"]:
-        r = check.pop("result")
+        r = check["result"]
         row["ed_current_error"] = float(np.abs(r.current_profile - exact.current_profile).max())
         row["ed_sz_error"] = float(np.abs(r.sz - exact.sz).max())
     for chi in chis:
-        rung = _solve(build(L_large), chi, t_max)
-        rung.pop("result", None)
+        rung = check if (L_large, chi) == (L_small, max(chis)) else \
+            _solve(build(L_large), chi, t_max, tol)
+        rung = {k: v for k, v in rung.items() if k != "result"}
         row["ladder"].append(rung)
     done = [r for r in row["ladder"] if r["converged"]]
     for rung in done:
@@ -139,8 +182,12 @@ def run(quick: bool = False, out: Path | str = OUT, only: str | None = None) -> 
     p = QUICK if quick else FULL
     if only is not None and only not in REGIMES and only not in ROUTES:
         raise ValueError(f"only must be one of {sorted(REGIMES) + sorted(ROUTES)}, got {only!r}")
-    rows = [measure(name, p["L_small"], p["L_large"], p["chis"], p["t_max"])
-            for name in REGIMES if only in (None, name)]
+    rows = []
+    for name in REGIMES:
+        if only in (None, name):
+            q = p | ({} if quick else OVERRIDES.get(name, {}))
+            rows.append(measure(name, q["L_small"], q["L_large"], q["chis"], q["t_max"],
+                                q["tol"]))
     routes = [compare_routes(name, p["L_xx"] if "XX" in name else p["L_routes"])
               for name in ROUTES if only in (None, name)]
     out = Path(out)
@@ -148,7 +195,8 @@ def run(quick: bool = False, out: Path | str = OUT, only: str | None = None) -> 
     stem = "mpo_regimes" if only is None else "mpo_regimes_" + "".join(
         c if c.isalnum() else "_" for c in only)
     (out / f"{stem}.json").write_text(json.dumps(
-        {"parameters": {"quick": quick, **p, "tol": TOL}, "rows": rows, "routes": routes,
+        {"parameters": {"quick": quick, **p, "overrides": {} if quick else OVERRIDES},
+         "rows": rows, "routes": routes,
          "provenance": provenance()}, indent=1, default=str))
     return {"rows": rows, "routes": routes}
 
@@ -167,7 +215,11 @@ def format_table(results: dict) -> str:
             lines.append(f"{head}{rung['chi']:>5}{rung['bulk_current']:>15.9f}"
                          f"{rung['change_vs_largest_chi']:>9.1e}{rung['relaxation_time']:>9.1f}"
                          f"{rung['wall_time']:>9.1f}")
-        lines.append(f"{'':<35}chi needed for 1e-6: {row['chi_needed_1e-6']}")
+        lines.append(f"{'':<35}chi needed for 1e-6 (tol {row['tol']:g}): "
+                     f"{row['chi_needed_1e-6']}")
+        best = ", ".join(f"{chi}: {e:.1e}" for chi, e in row["optimal_truncation_error"].items())
+        lines.append(f"{'':<35}exact L={row['L_small']}: OSEE(middle) {row['osee_middle']:.2f}, "
+                     f"ED tau {row['ed_relaxation_time']:.1f}, optimal truncation |dI| {best}")
     lines += ["", f"{'routes':<26}{'L':>4}{'TEBD [s]':>10}{'|dI|':>9}{'|dsz|':>9}"
               f"{'var. [s]':>10}{'|dI|':>9}{'|dsz|':>9}{'TEBD/var':>10}"]
     for r in results["routes"]:

@@ -93,7 +93,7 @@ def _mpo(args: argparse.Namespace) -> int:
     model = MPO_MODELS[args.model](args)
     result = mpo.steady_state(
         model, max_bond=args.chi, dt=args.dt, t_max=args.t_max, tol=args.tol,
-        order=args.order, cutoff=args.cutoff, richardson=args.richardson,
+        order=args.order, cutoff=args.cutoff, warmup=args.warmup, richardson=args.richardson,
         truncation_check=args.truncation_check,
         progress=not args.no_progress, checkpoint=Path(args.out) / "checkpoint.npz",
         checkpoint_interval=args.checkpoint_interval, blas_threads=args.blas_threads)
@@ -102,6 +102,9 @@ def _mpo(args: argparse.Namespace) -> int:
     print(f"{args.model} L={model.L} ({model.boundary}): current I = {result.current:+.10e} "
           f"+- {d['error']:.1e} (trotter {d['error_trotter']:.1e}, stopping "
           f"{d['error_stopping']:.1e}, truncation {d['error_truncation']:.1e})")
+    if not model.periodic:
+        print(f"  bulk (middle half of the bonds) I = {d['bulk_current']:+.10e} "
+              f"+- {d['bulk_error']:.1e} (largest per-bond error bar there)")
     print(f"  chi reached {d['bond_dimension']}, t = {d['time']:.1f}, relaxation time "
           f"{d['relaxation_time']:.2f}, {d['wall_time']:.1f} s"
           + (" (resumed from checkpoint)" if d["resumed"] else ""))
@@ -233,6 +236,8 @@ def make_parser() -> argparse.ArgumentParser:
                     help="longest evolution time per phase; default 500")
     ms.add_argument("--cutoff", type=float, default=1e-12,
                     help="relative squared singular-value weight dropped per SVD; default 1e-12")
+    ms.add_argument("--warmup", action=argparse.BooleanOptionalAction, default=True,
+                    help="start with a cheap order-2 phase at 2 dt (default on)")
     ms.add_argument("--richardson", action=argparse.BooleanOptionalAction, default=True,
                     help="remove the dt^order bias by a warm-started run at dt/2 (default on)")
     ms.add_argument("--truncation-check", action=argparse.BooleanOptionalAction, default=True,

@@ -187,11 +187,15 @@ def warn_if_not_positive(obs: dict, who: str) -> None:
                       RuntimeWarning, stacklevel=3)
 
 
+def bulk_slice(n_bonds: int) -> slice:
+    """The middle half of ``n_bonds`` bonds: the bulk of an open chain, away from its
+    boundary layers (on a ring simply a subset)."""
+    return slice(n_bonds // 4, n_bonds - n_bonds // 4)
+
+
 def bulk_average(profile: np.ndarray) -> float:
-    """Mean of a per-bond profile over the middle half of the bonds (the bulk of an open
-    chain, away from the boundary layers; on a ring simply an average)."""
-    n = len(profile)
-    return float(np.mean(np.asarray(profile)[n // 4: n - n // 4]))
+    """Mean of a per-bond profile over :func:`bulk_slice`."""
+    return float(np.mean(np.asarray(profile)[bulk_slice(len(profile))]))
 
 
 def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:

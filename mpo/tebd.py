@@ -11,6 +11,15 @@ truncation; it is reset to one after every step and the largest correction
 :math:`|\mathrm{Tr}\rho - 1|` is recorded. The sweep keeps the orthogonality centre on the gate
 (QR moves between gates), so each truncation is optimal in the 2-norm of vec(ρ).
 
+**Cost per gate** (small χ is where Python overhead shows): one QR moving the centre (LAPACK
+geqrf/orgqr called directly, :func:`qr`), one matrix product for the two-site tensor, the gate
+as a matrix product batched over the left bond index (``np.einsum`` took 10x longer at
+χ = 12: 96 µs against 9 µs), and one SVD, which is then ~75 % of the time at χ = 12. Measured
+against the same engine with ``np.linalg.qr``, ``np.tensordot`` and ``np.einsum`` (open chain
+L = 40, α = 2, δ = 1.5, same states, current profiles equal to 2e-15): 1.36x / 1.27x /
+1.14x / 1.08x faster at χ = 8 / 12 / 32 / 64 (order 2), 1.43x / 1.36x / 1.11x / 1.00x
+(order 4).
+
 **Pauli basis.** Internally each site carries the coefficients :math:`c_a` of :math:`\rho =
 \sum c_{a_0\ldots}\, P_{a_0}\otimes\cdots`, :math:`P_a = \sigma_a/\sqrt2`, :math:`\sigma_a \in
 (1, \sigma^x, \sigma^y, \sigma^z)`: :math:`c = U^\dagger\mathrm{vec}(\rho)` per site with the
@@ -41,7 +50,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
-from scipy.linalg import expm
+from scipy.linalg import expm, get_lapack_funcs
 
 from . import splitting
 from .state import PAULI_IDENTITY, from_pauli, log_trace, pauli_piece, to_pauli
@@ -69,6 +78,24 @@ def svd(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.linalg.svd(matrix, full_matrices=False)
     except np.linalg.LinAlgError:
         return scipy.linalg.svd(matrix, full_matrices=False, lapack_driver="gesvd")
+
+
+_UPPER: dict[tuple[int, int], np.ndarray] = {}
+
+
+def qr(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Thin QR by LAPACK's geqrf and orgqr/ungqr called directly: at the sizes of a TEBD
+    sweep (e.g. 48 x 12) ``np.linalg.qr`` spends more time in Python than in LAPACK."""
+    (geqrf,) = get_lapack_funcs(("geqrf",), (matrix,))
+    a, tau, _, info = geqrf(matrix)
+    k = min(matrix.shape)
+    if (k, matrix.shape[1]) not in _UPPER:
+        _UPPER[k, matrix.shape[1]] = np.triu(np.ones((k, matrix.shape[1])))
+    (orgqr,) = get_lapack_funcs(("orgqr" if np.isrealobj(a) else "ungqr",), (a,))
+    q, _, info_q = orgqr(a[:, :k], tau)
+    if info or info_q:
+        raise np.linalg.LinAlgError(f"QR failed (LAPACK info {info}, {info_q})")
+    return q, a[:k] * _UPPER[k, matrix.shape[1]]
 
 
 def _groups(n_sites: int, n_bonds: int) -> list[list[int]]:
@@ -169,16 +196,16 @@ class TEBD:
         while self.center < target:
             j = self.center
             nl, p, r = A[j].shape
-            q, rr = np.linalg.qr(A[j].reshape(nl * p, r))
+            q, rr = qr(A[j].reshape(nl * p, r))
             A[j] = q.reshape(nl, p, -1)
-            A[j + 1] = np.tensordot(rr, A[j + 1], axes=(1, 0))
+            A[j + 1] = (rr @ A[j + 1].reshape(r, -1)).reshape(rr.shape[0], *A[j + 1].shape[1:])
             self.center += 1
         while self.center > target:
             j = self.center
             nl, p, r = A[j].shape
-            q, rr = np.linalg.qr(A[j].reshape(nl, p * r).T)
+            q, rr = qr(A[j].reshape(nl, p * r).T)
             A[j] = q.T.reshape(-1, p, r)
-            A[j - 1] = np.tensordot(A[j - 1], rr.T, axes=(2, 0))
+            A[j - 1] = (A[j - 1].reshape(-1, nl) @ rr.T).reshape(*A[j - 1].shape[:2], -1)
             self.center -= 1
 
     def _apply(self, p: int, gate: np.ndarray, rightwards: bool) -> None:
@@ -187,8 +214,8 @@ class TEBD:
         A = self.A
         self._move_center(min(max(self.center, p), p + 1))
         nl, r = A[p].shape[0], A[p + 1].shape[2]
-        theta = np.tensordot(A[p], A[p + 1], axes=(2, 0)).reshape(nl, 16, r)
-        theta = np.einsum("qp,lpr->lqr", gate, theta).reshape(nl * 4, 4 * r)
+        theta = A[p].reshape(nl * 4, -1) @ A[p + 1].reshape(-1, 4 * r)
+        theta = (gate @ theta.reshape(nl, 16, r)).reshape(nl * 4, 4 * r)  # batched over nl
         u, s, vh = svd(theta)
         w = s**2
         total = w.sum()

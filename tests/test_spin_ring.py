@@ -218,14 +218,17 @@ def test_fig5_extended_joins_mpo_rings_to_exact_and_resumes(tmp_path):
 
     from manybody.experiments.spin_ring import fig5_extended
 
-    fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8)
+    fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8, lower_lengths=(5,))
     rec = json.loads((tmp_path / "ring_fig5_extended.json").read_text())["numbers"]
     exact6 = rec["current_exact"][rec["L_exact"].index(6)]
     assert abs(rec["current_ring_mpo"][0] - exact6) < rec["error_ring_mpo"][0] < 1e-4
     assert abs(rec["chain_bulk_current"] - exact6) < 0.1
+    lower = ed.steady_state(MetelmannClerkRing.minimal(5, 2.0, 1.0, boundary="open"))
+    assert np.all(np.abs(np.array(rec["lower_profiles"]["5"]) - lower.currents["eta"])
+                  < np.array(rec["lower_profile_error"]["5"]))
     assert sorted(p.name for p in (tmp_path / "mpo_runs").iterdir()) == [
-        "open_L8.npz", "periodic_L6.npz"]
-    fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8)
+        "open_L5_delta1.npz", "open_L8.npz", "periodic_L6.npz"]
+    fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8, lower_lengths=(5,))
     again = json.loads((tmp_path / "ring_fig5_extended.json").read_text())["numbers"]
     assert again["current_ring_mpo"] == rec["current_ring_mpo"]
     assert again["chain_profile"] == rec["chain_profile"]
@@ -240,6 +243,8 @@ def test_fig5_mpo_figures_reject_bad_sizes(tmp_path):
         fig5_extended(tmp_path, ring_sizes=(2,))
     with pytest.raises(ValueError, match="chain_L must be an integer >= 4"):
         fig5_extended(tmp_path, chain_L=2)
+    with pytest.raises(ValueError, match="lower_lengths must be integers >= 4"):
+        fig5_extended(tmp_path, lower_lengths=(30, 3))
 
 
 def test_exact_dynamics_matches_mesolve_and_reaches_the_steady_state():

@@ -184,3 +184,21 @@ def test_svd_falls_back_to_gesvd_when_gesdd_fails(monkeypatch):
     monkeypatch.setattr(tebd.np.linalg, "svd", fail)
     u, s, vh = tebd.svd(m)
     assert np.allclose(s, ref[1], atol=1e-13) and np.allclose((u * s) @ vh, m, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(48, 12), (12, 48), (16, 16), (5, 1)])
+@pytest.mark.parametrize("dtype", [float, complex])
+def test_lapack_qr_is_a_thin_qr(shape, dtype):
+    """The engine's QR (LAPACK called directly): Q has orthonormal columns, R is upper
+    triangular, QR = M to round-off, and R equals numpy's up to the signs of its rows."""
+    from mpo.tebd import qr
+
+    rng = np.random.default_rng(2)
+    m = rng.normal(size=shape) + (1j * rng.normal(size=shape) if dtype is complex else 0)
+    q, r = qr(m)
+    k = min(shape)
+    assert q.shape == (shape[0], k) and r.shape == (k, shape[1]) and q.dtype == m.dtype
+    assert np.abs(q.conj().T @ q - np.eye(k)).max() < 1e-14
+    assert np.abs(np.tril(r, -1)).max() == 0
+    assert np.abs(q @ r - m).max() < 1e-13 * np.abs(m).max()
+    assert np.allclose(np.abs(r), np.abs(np.linalg.qr(m)[1]), atol=1e-13)

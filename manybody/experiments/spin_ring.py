@@ -158,36 +158,44 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
 
 RING_RUN = {"max_bond": 32, "order": 2, "tol": 1e-6}  # the issue's ring command's settings
 CHAIN_RUN = {"max_bond": 12, "order": 4, "tol": 1e-7}  # open chain: bulk current to 1e-6
+# delta = 1 needs more than chi = 12 (off by 3e-5 at L = 20, data/benchmarks/mpo_benchmarks.json)
+LOWER_RUN = {"max_bond": 16, "order": 2, "tol": 1e-6}
 
 
 def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (16, 32, 64, 128),
-                  chain_L: int = 1000) -> dict:
+                  chain_L: int = 1000, lower_lengths: tuple[int, ...] = (30, 1000)) -> dict:
     r"""Fig. 5 extended: the ring current against L for alpha = 2, delta = 1.5, mu = 1, exact
     for L = 3..``L`` and by MPO (TEBD, Richardson, error budget) for ``ring_sizes``, with the
-    bulk current (middle half of the bonds) of an open chain of ``chain_L`` sites; the right
-    panel shows that chain's current profile. MPO runs checkpoint to ``out/mpo_runs`` and a
-    rerun resumes (a finished run is read back without evolving)."""
+    bulk current (middle half of the bonds) of an open chain of ``chain_L`` sites; the third
+    panel shows that chain's current profile, the fourth extends the lower panel of Fig. 5
+    (delta = 1) to open chains of ``lower_lengths`` sites (:math:`\langle I^\eta_j\rangle`
+    against j/L). MPO runs checkpoint to ``out/mpo_runs`` and a rerun resumes (a finished run
+    is read back without evolving)."""
     import mpo
 
     if not all(isinstance(n, int) and n >= 3 for n in ring_sizes):
         raise ValueError(f"ring_sizes must be integers >= 3, got {ring_sizes!r}")
     if not (isinstance(chain_L, int) and chain_L >= 4):
         raise ValueError(f"chain_L must be an integer >= 4, got {chain_L!r}")
+    if not all(isinstance(n, int) and n >= 4 for n in lower_lengths):
+        raise ValueError(f"lower_lengths must be integers >= 4, got {lower_lengths!r}")
     runs_dir = Path(out) / "mpo_runs"
     Ls = np.arange(3, L + 1)
     exact = np.array([ed.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.5)).current
                       for n in tqdm(Ls, desc="fig5 exact", leave=False)])
 
-    def run(n, boundary, options):
-        model = MetelmannClerkRing.minimal(n, 2.0, 1.5, boundary=boundary)
-        return mpo.steady_state(model, **options, checkpoint=runs_dir / f"{boundary}_L{n}.npz")
+    def run(n, boundary, options, delta=1.5):
+        model = MetelmannClerkRing.minimal(n, 2.0, delta, boundary=boundary)
+        tag = "" if delta == 1.5 else f"_delta{delta:g}"
+        return mpo.steady_state(model, **options,
+                                checkpoint=runs_dir / f"{boundary}_L{n}{tag}.npz")
 
     rings = [run(n, "periodic", RING_RUN) for n in ring_sizes]
     chain = run(chain_L, "open", CHAIN_RUN)
+    lower = [run(n, "open", LOWER_RUN, delta=1.0) for n in lower_lengths]
     prof, err = chain.current_profile, chain.current_profile_error
-    bulk = mpo.state.bulk_average(prof)
-    bulk_err = float(err[prof.size // 4: prof.size - prof.size // 4].max())
-    fig, (a, c, b) = plt.subplots(1, 3, figsize=(17, 4.2))
+    bulk, bulk_err = chain.diagnostics["bulk_current"], chain.diagnostics["bulk_error"]
+    fig, (a, c, b, d) = plt.subplots(1, 4, figsize=(22, 4.2))
     a.plot(Ls, exact, "o-", color="darkmagenta", label="ring, exact")
     a.errorbar(ring_sizes, [r.current for r in rings],
                yerr=[r.diagnostics["error"] for r in rings], fmt="s", color="C0", capsize=3,
@@ -211,11 +219,19 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     b.axhline(bulk, color="gray", ls=":", lw=1)
     b.set(xlabel="j / L", ylabel=r"$\langle I^\eta_j\rangle$",
           title=f"open chain L = {chain_L}: bulk {bulk:.7f} ± {bulk_err:.0e}")
+    lower_bulk = [r.diagnostics["bulk_current"] for r in lower]
+    for n, r, ib in zip(lower_lengths, lower, lower_bulk, strict=True):
+        d.plot((np.arange(n - 1) + 1.5) / n, r.currents["eta"], "o-" if n <= 100 else "-",
+               ms=3, lw=1, label=f"L = {n}: bulk {ib:.7f} ± {r.diagnostics['bulk_error']:.0e}")
+    d.set(xlabel="j / L", ylabel=r"$\langle I^\eta_j\rangle$",
+          title="Fig. 5 lower panel extended (α = 2, δ = 1)")
+    d.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return write_figure(
         fig, out, "ring_fig5_extended",
         {"L": L, "ring_sizes": ring_sizes, "chain_L": chain_L, "alpha": 2.0, "delta": 1.5,
-         "mu": 1.0, "ring_run": RING_RUN, "chain_run": CHAIN_RUN},
+         "mu": 1.0, "ring_run": RING_RUN, "chain_run": CHAIN_RUN,
+         "lower_lengths": lower_lengths, "lower_delta": 1.0, "lower_run": LOWER_RUN},
         {"L_exact": Ls, "current_exact": exact,
          "current_ring_mpo": [r.current for r in rings],
          "error_ring_mpo": [r.diagnostics["error"] for r in rings],
@@ -224,8 +240,13 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
                                   for r in rings],
          "chain_bulk_current": bulk, "chain_bulk_error": bulk_err, "chain_profile": prof,
          "chain_profile_error": err,
+         "lower_profiles": {str(r.model["L"]): r.currents["eta"] for r in lower},
+         "lower_profile_error": {str(r.model["L"]): r.current_profile_error for r in lower},
+         "lower_bulk_current": lower_bulk,
+         "lower_bulk_error": [r.diagnostics["bulk_error"] for r in lower],
          "wall_time": {"rings": [r.diagnostics["wall_time"] for r in rings],
-                       "chain": chain.diagnostics["wall_time"]}})
+                       "chain": chain.diagnostics["wall_time"],
+                       "lower": [r.diagnostics["wall_time"] for r in lower]}})
 
 
 def ground_state(L: int, flux: float, J: float = 1.0) -> dict:
