@@ -147,6 +147,8 @@ def relaxation_rows(Ls: tuple[int, ...], chis: tuple[int, ...], fixed: tuple[int
         r = mpo.steady_state(chain(L), max_bond=chi, dt=DT, tol=TOL, progress=False)
         return {"L": L, "chi": chi, "time": r.diagnostics["time"],
                 "wall_time": r.diagnostics["wall_time"],
+                "relaxation_time": r.diagnostics["relaxation_time"],
+                "phase_times": {p["name"]: p["time"] for p in r.diagnostics["phases"]},
                 "bulk_current": state.bulk_average(r.current_profile),
                 "bond_dimension": r.diagnostics["bond_dimension"]}
     return {"by_L": [one(L, fixed[0]) for L in Ls], "by_chi": [one(fixed[1], c) for c in chis]}

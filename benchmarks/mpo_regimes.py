@@ -26,7 +26,9 @@ the exact answer) on weak dissipation, the Fig. 5 reference point and the bounda
 chain (exact by the correlation-matrix solution, :mod:`manybody.ed.xx_chain`).
 
 The Fig. 2 ring has its own sizes (``OVERRIDES``): its exact state at L = 8 needs χ ~ 200 of
-256 for 1e-6 (item 2), so the ladder runs L = 8 itself at χ = 32, 64 with tol 1e-5.
+256 for 1e-6 (item 2, ``compress_L``), and truncated TEBD does not settle at all there (at
+L = 8, χ = 32 and 64 still changed by 3.4e-4 and 4.0e-4 per unit time at t = 2000, 8 and
+32 min), so the ladder runs L = 6 at χ = 32, 48 and the full rank 64, tol 1e-5.
 
 Run ``python benchmarks/mpo_regimes.py [--quick]``; prints the tables and writes
 ``data/benchmarks/mpo_regimes.json``.
@@ -70,7 +72,8 @@ FULL = {"L_small": 8, "L_large": 24, "chis": (8, 16, 32), "L_routes": 8, "L_xx":
         "t_max": 2000.0, "tol": 1e-6}
 QUICK = {"L_small": 4, "L_large": 6, "chis": (4, 8), "L_routes": 4, "L_xx": 6, "t_max": 100.0,
          "tol": 1e-6}
-OVERRIDES = {"Fig. 2 coherent (ring)": {"L_large": 8, "chis": (32, 64), "tol": 1e-5},
+OVERRIDES = {"Fig. 2 coherent (ring)": {"L_small": 6, "L_large": 6, "chis": (32, 48, 64),
+                                        "tol": 1e-5, "t_max": 600.0, "compress_L": 8},
              "Fig. 6 szsz eps=0.5": {"chis": (16, 32, 48, 64)}}  # full run only
 OPTIMAL_CHIS = (8, 16, 32, 48, 64, 96, 128, 192)
 DENSE_SPECTRUM_MAX = 6000  # reduced Liouvillians up to this size get a dense spectrum
@@ -130,9 +133,9 @@ def _solve(model, chi: int, t_max: float, tol: float = TOL) -> dict:
 
 
 def measure(name: str, L_small: int, L_large: int, chis: tuple[int, ...], t_max: float,
-            tol: float = TOL) -> dict:
-    """ED check and compressibility at ``L_small`` and the χ ladder at ``L_large`` for one
-    regime."""
+            tol: float = TOL, compress_L: int | None = None) -> dict:
+    """ED check at ``L_small``, compressibility at ``compress_L`` (default ``L_small``) and
+    the χ ladder at ``L_large`` for one regime."""
     build = REGIMES[name]
     small = build(L_small)
     exact = ed.steady_state(small)
@@ -140,7 +143,8 @@ def measure(name: str, L_small: int, L_large: int, chis: tuple[int, ...], t_max:
     row = {"regime": name, "params": small.params() | {"L": None}, "L_small": L_small,
            "L_large": L_large, "tol": tol, "ed_current": exact.current,
            "ed_converged": check["converged"], "ed_current_error": np.nan,
-           "ed_sz_error": np.nan, **compressibility(small), "ladder": []}
+           "ed_sz_error": np.nan, "compress_L": compress_L or L_small,
+           **compressibility(build(compress_L) if compress_L else small), "ladder": []}
     if check["converged"]:
         r = check["result"]
         row["ed_current_error"] = float(np.abs(r.current_profile - exact.current_profile).max())
@@ -187,7 +191,7 @@ def run(quick: bool = False, out: Path | str = OUT, only: str | None = None) -> 
         if only in (None, name):
             q = p | ({} if quick else OVERRIDES.get(name, {}))
             rows.append(measure(name, q["L_small"], q["L_large"], q["chis"], q["t_max"],
-                                q["tol"]))
+                                q["tol"], q.get("compress_L")))
     routes = [compare_routes(name, p["L_xx"] if "XX" in name else p["L_routes"])
               for name in ROUTES if only in (None, name)]
     out = Path(out)
@@ -218,7 +222,7 @@ def format_table(results: dict) -> str:
         lines.append(f"{'':<35}chi needed for 1e-6 (tol {row['tol']:g}): "
                      f"{row['chi_needed_1e-6']}")
         best = ", ".join(f"{chi}: {e:.1e}" for chi, e in row["optimal_truncation_error"].items())
-        lines.append(f"{'':<35}exact L={row['L_small']}: OSEE(middle) {row['osee_middle']:.2f}, "
+        lines.append(f"{'':<35}exact L={row['compress_L']}: OSEE(middle) {row['osee_middle']:.2f}, "
                      f"ED tau {row['ed_relaxation_time']:.1f}, optimal truncation |dI| {best}")
     lines += ["", f"{'routes':<26}{'L':>4}{'TEBD [s]':>10}{'|dI|':>9}{'|dsz|':>9}"
               f"{'var. [s]':>10}{'|dI|':>9}{'|dsz|':>9}{'TEBD/var':>10}"]

@@ -52,8 +52,12 @@ def write_steady(result: Result, out: str | Path) -> dict[str, Path]:
                   capsize=2, label="MPO")
     total = result.diagnostics["error"]
     bar = f"{total:.1e}" if np.isfinite(total) else "n/a (no Richardson)"
+    title = f"I = {result.current:.8f} ± {bar}"
+    if result.model["boundary"] == "open":
+        d = result.diagnostics
+        title += f"; bulk {d['bulk_current']:.8f} ± {d['bulk_error']:.1e}"
     ax_i.set(xlabel="bond position (a + 1/2)/L", ylabel=r"current $I^J + I^\eta$ per bond",
-             title=f"I = {result.current:.8f} ± {bar}")
+             title=title)
     if finite.any():
         ax_e.semilogy(x_bond, error, "o-", ms=3, color="C3")
     ax_e.set(xlabel="bond position (a + 1/2)/L", ylabel="error bar per bond",

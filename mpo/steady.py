@@ -90,6 +90,7 @@ BLAS_THREADS_ENV = "MPO_BLAS_THREADS"
 TRUNCATION_CUTOFF_FACTOR = 100.0  # coarser cutoff of the truncation check (module docstring)
 STOPPING_SAFETY = 2.0  # factor on the geometric stopping-rule estimate (module docstring)
 WARMUP_TOL_FACTOR = 100.0  # the warm-up phase stops at this times tol (module docstring)
+STALL_CHECKS = 20  # out of time, changes not halved (median) over this many checks: stalled
 STATE_DIAGNOSTICS = ("rdm_min_eigenvalue", "hermiticity_error")  # not extrapolated in dt
 
 
@@ -240,12 +241,21 @@ class _Driver:
             if change < ph["tol"] and (spread_tol is None or spread < spread_tol):
                 break
             if run["time"] >= ph["t_end"]:
-                what = f"changes by {change:.2e} per unit time (tol={ph['tol']})"
+                what = f"changes by {change:.2e} per unit time (tol={ph['tol']:g})"
+                advice = "raise t_max or the tolerance"
                 if change < ph["tol"]:
                     what = f"has spread {spread:.2e} over bonds (spread_tol={spread_tol})"
+                elif (max(a.shape[2] for a in self.arrays) == ph["max_bond"]
+                      and len(ph["changes"]) >= STALL_CHECKS
+                      and np.median(ph["changes"][-STALL_CHECKS // 2:])
+                      > 0.5 * np.median(ph["changes"][-STALL_CHECKS:-STALL_CHECKS // 2])):
+                    advice = (f"the changes stopped decaying over the last {STALL_CHECKS} "
+                              f"checks with the bond dimension at its limit {ph['max_bond']}: "
+                              "the truncated dynamics does not settle at this bond dimension "
+                              "(seen in weakly damped coherent rings); raise max_bond")
                 raise RuntimeError(f"MPO steady state ({ph['name']} phase) not reached by "
                                    f"t_max={self.opts['t_max']}: the current profile still "
-                                   f"{what}; raise t_max or the tolerance")
+                                   f"{what}; {advice}")
             self.save()
         two = state.reduced_density_matrices(self.arrays)[1]
         pair = state.pair_entanglement(two)

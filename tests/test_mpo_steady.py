@@ -150,6 +150,19 @@ def test_warmup_phase_is_cheap_and_leaves_the_result_within_its_error_bar():
     assert accurate[0] < 0.8 * accurate[1]
 
 
+def test_unconverged_runs_say_what_to_raise():
+    """Out of time while still relaxing: raise t_max. Out of time with the changes stalled
+    and the bond dimension at its limit (the weakly damped coherent ring of Fig. 2, L = 5,
+    chi = 8 of the full rank 16, where the truncated dynamics does not settle): raise
+    max_bond."""
+    with pytest.raises(RuntimeError, match="raise t_max or the tolerance"):
+        mpo.steady_state(minimal(6, 1.5), max_bond=16, tol=1e-9, t_max=5, progress=False)
+    fig2 = MetelmannClerkRing(5, alpha=0, beta=0, gamma=0, delta=0, J=1.5, lam=0.5,
+                              kappa=0.1, flux=np.pi / 2)
+    with pytest.raises(RuntimeError, match="does not settle at this bond dimension"):
+        mpo.steady_state(fig2, max_bond=8, tol=1e-5, t_max=100, warmup=False, progress=False)
+
+
 class FakeTranslationSymmetric(MetelmannClerkRing):
     """An open chain that claims translation symmetry: only to exercise spread_tol."""
 
