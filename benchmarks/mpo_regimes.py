@@ -7,8 +7,9 @@ For each regime of the Metelmann-Clerk model (persistent-current paper) the scri
 2. measures how compressible the exact steady state at ``L_small`` is: the largest bond
    current error of its best MPS approximation of bond dimension χ (SVD truncation of
    vec(ρ), optimal in the 2-norm), a lower bound on what any MPS method at that χ can reach,
-   and, where the reduced Liouvillian is small enough for a dense spectrum (rings), the
-   relaxation time 1/gap of the symmetric sector that TEBD from a product state sees,
+   and, where the reduced Liouvillian is small enough for a dense spectrum (rings to L = 8,
+   where translations shrink it most), the relaxation time 1/gap of the symmetric sector
+   that TEBD from a product state sees,
 3. runs ``L_large`` for a ladder of bond dimensions and reports the bulk current (mean over
    the middle half of the bonds), its change against the largest χ, the smallest χ for which
    that change is below 1e-6, the relaxation time (model units) and the wall time.
