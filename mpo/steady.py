@@ -175,7 +175,7 @@ class _Driver:
         phases = [("warmup", 2 * dt, 2, WARMUP_TOL_FACTOR * tol)] if self.opts["warmup"] else []
         phases += [("main", dt, order, tol)]
         phases += [("fine", dt / 2, order, tol)] if self.opts["richardson"] else []
-        return phases + ([("truncation", dt / 2 if self.opts["richardson"] else dt, order, tol)]
+        return phases + ([("truncation", phases[-1][1], order, tol)]  # the last phase's dt
                          if self.opts["truncation_check"] else [])
 
     def save(self, force: bool = False) -> None:
