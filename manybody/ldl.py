@@ -45,7 +45,7 @@ import warnings
 import numpy as np
 from scipy.linalg import expm
 
-from .models import _validate
+from . import _validate
 from .models.triple_dot import TripleDot
 from .result import Result
 

@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
 from .. import observables
-from ..models._validate import output_times, real
+from .._validate import output_times, real
 from ..models.base import FreeFermionRing
 from ..models.spin import SpinChain
 from ..result import Result

@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
 from .. import observables
-from ..models._validate import output_times
+from .._validate import output_times
 from ..models.spin import SpinChain
 from ..result import Result
 from .momentum import stationary_solve

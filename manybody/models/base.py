@@ -35,7 +35,7 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
-from . import _validate
+from .. import _validate
 
 
 @dataclass(frozen=True)

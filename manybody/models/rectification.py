@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import sparse
 
-from . import _validate
+from .. import _validate
 from .base import FreeFermionRing, Rates, complex_param, drop_roundoff
 
 DeltaFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]

@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
-from . import _validate
+from .. import _validate
 
 OPS: dict[str, np.ndarray] = {
     "id": np.eye(2, dtype=complex),

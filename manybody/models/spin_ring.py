@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
+from .. import _validate
 from .base import complex_param
 from .spin import Operator, SpinChain
 

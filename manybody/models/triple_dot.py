@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
+from .. import _validate
 
 LABELS = ("+", "0", "-")
 """Names of the eigenstates m = +1, 0, -1, in the order used by every array."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import _validate
+from .. import _validate
 
 
 @dataclass(frozen=True)

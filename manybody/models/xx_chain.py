@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate
+from .. import _validate
 from .spin import Operator, SpinChain
 
 

@@ -29,27 +29,12 @@ from scipy.special import expit
 from tqdm.auto import tqdm
 
 from .. import observables
-from ..models._validate import output_times, real
+from .._validate import output_times, real
+from ..errors import ConvergenceError, DegenerateSteadyStateWarning
 from ..models.base import FreeFermionRing, Rates
 from ..result import Result
 from .canonical import canonical_occupations
 from .kernels import RateEquation
-
-
-class ConvergenceError(RuntimeError):
-    """The steady-state search did not reach the requested residual.
-
-    The message gives the residual reached; try a looser ``tol``, or check the model for a
-    degenerate (disconnected) rate graph.
-    """
-
-
-class DegenerateSteadyStateWarning(UserWarning):
-    """The rate graph splits into disconnected parts, so the steady state is not unique.
-
-    Each part keeps the particle number it has in the initial state; pass ``initial`` to
-    :func:`steady_state` to choose it.
-    """
 
 
 def gibbs_occupations(energies: np.ndarray, beta: float, particle_number: float):

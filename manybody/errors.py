@@ -1,0 +1,44 @@
+"""The exceptions and warnings every solver raises, in one place.
+
+Each class's docstring says what went wrong and what to do about it. A solver that cannot
+trust its own answer raises or warns with one of these; it never returns a silently wrong
+number.
+"""
+
+from __future__ import annotations
+
+
+class ConvergenceError(RuntimeError):
+    """A solver did not reach the requested tolerance.
+
+    The message gives the residual or change reached and the option to change (a looser
+    ``tol``, a longer ``t_max``, a larger ``max_bond``, more iterations), or points at a
+    degenerate model.
+    """
+
+
+class DegenerateSteadyStateWarning(UserWarning):
+    """The steady state is not unique; the returned one depends on the initial state.
+
+    tGGE: the rate graph splits into disconnected parts, each keeping the particle number of
+    the initial state (pass ``initial`` to choose it). Exact methods raise
+    :class:`DegenerateSteadyStateError` instead, since they have no initial state to follow.
+    """
+
+
+class DegenerateSteadyStateError(RuntimeError):
+    """The Liouvillian has more than one steady state, so "the" steady state is undefined.
+
+    Change the parameters so that a single steady state exists (e.g. add a decay rate), or
+    evolve from a chosen initial state with ``evolve`` and report that state's limit.
+    """
+
+
+class SizeError(ValueError):
+    """The requested size does not fit in this machine's memory (or the solver's limit).
+
+    Raised before any large allocation. The message names the parameter, the estimated peak
+    memory and the largest value that fits; the environment variable
+    ``MANYBODY_MEMORY_LIMIT`` (bytes, or with a unit: ``"8GB"``) overrides the memory
+    considered available.
+    """
