@@ -7,34 +7,75 @@ A thin shell over :mod:`manybody.tgge`, :mod:`mpo` and :mod:`manybody.experiment
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import math
+import os
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from ._validate import integer, real
+from .errors import ConvergenceError, DegenerateSteadyStateError, SizeError
+
+
+def _finite(kind: type) -> Callable[[str], float | complex]:
+    """An argparse type: ``kind(text)`` refusing NaN and infinities (argparse names the flag)."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__} number") from None
+        if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+            raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+FLOAT, COMPLEX = _finite(float), _finite(complex)
+
 MODEL_OPTIONS = {
     # flag: (model keyword, type, help with the paper's symbol)
-    "--J": ("J", float, "hopping J > 0, the unit of energy (Eq. 7/17); default 1"),
-    "--beta": ("beta", float, "inverse temperature beta >= 0 of the thermal bath (Eq. 8); "
+    "--J": ("J", FLOAT, "hopping J > 0, the unit of energy (Eq. 7/17); default 1"),
+    "--beta": ("beta", FLOAT, "inverse temperature beta >= 0 of the thermal bath (Eq. 8); "
                "default 2"),
-    "--eps": ("eps", float, "system-bath coupling epsilon > 0 (Eq. 2); default 0.05"),
-    "--delta": ("delta", complex, "nonreciprocal: delta of Eq. (15), e.g. 1+1j; default 1+1j"),
-    "--delta-prime": ("delta_prime", complex, "nonreciprocal: delta' of Eq. (15); default 1+0.5j"),
-    "--alpha-y": ("alpha_y", float, "rashba-zeeman: Rashba hopping alpha_y (Eq. 17); default 1.1"),
-    "--alpha-z": ("alpha_z", float, "rashba-zeeman: Rashba hopping alpha_z (Eq. 17); default 0.9"),
-    "--h": ("h", float, "rashba-zeeman: Zeeman splitting h (Eq. 17); default 1"),
-    "--gamma-up": ("gamma_up", float, "rashba-zeeman: gamma_up of Eq. (19); default 1"),
-    "--gamma-down": ("gamma_down", float, "rashba-zeeman: gamma_down of Eq. (19), "
+    "--eps": ("eps", FLOAT, "system-bath coupling epsilon > 0 (Eq. 2); default 0.05"),
+    "--delta": ("delta", COMPLEX, "nonreciprocal: delta of Eq. (15), e.g. 1+1j; default 1+1j"),
+    "--delta-prime": ("delta_prime", COMPLEX, "nonreciprocal: delta' of Eq. (15); default 1+0.5j"),
+    "--alpha-y": ("alpha_y", FLOAT, "rashba-zeeman: Rashba hopping alpha_y (Eq. 17); default 1.1"),
+    "--alpha-z": ("alpha_z", FLOAT, "rashba-zeeman: Rashba hopping alpha_z (Eq. 17); default 0.9"),
+    "--h": ("h", FLOAT, "rashba-zeeman: Zeeman splitting h (Eq. 17); default 1"),
+    "--gamma-up": ("gamma_up", FLOAT, "rashba-zeeman: gamma_up of Eq. (19); default 1"),
+    "--gamma-down": ("gamma_down", FLOAT, "rashba-zeeman: gamma_down of Eq. (19), "
                      "gamma_up + gamma_down = 1; default 0"),
     "--crossing": ("crossing", str, "rashba-zeeman: basis at band crossings, 'dissipator' "
                    "(default) or 'velocity'"),
 }
-ONLY_FOR = {
+ONLY_FOR = {  # options (dest) of one --model of ``tgge steady|evolve``
     "nonreciprocal": {"delta", "delta_prime"},
     "rashba-zeeman": {"alpha_y", "alpha_z", "h", "gamma_up", "gamma_down", "crossing"},
 }
+MPO_ONLY_FOR = {  # options (dest) of one --model of ``mpo steady`` (--mu, --boundary: both)
+    "ring": {"alpha", "delta"},
+    "xx": {"gamma", "dephasing"},
+}
+
+
+def refuse_foreign_options(args: argparse.Namespace, only_for: dict[str, set[str]]) -> None:
+    """Raise ``ValueError`` if an option of another ``--model`` was given (is not None),
+    naming the flags and the model they belong to."""
+    for owner, dests in only_for.items():
+        wrong = sorted(d for d in dests if owner != args.model and getattr(args, d) is not None)
+        if wrong:
+            flags = ", ".join("--" + d.replace("_", "-") for d in wrong)
+            raise ValueError(f"{flags} {'belongs' if len(wrong) == 1 else 'belong'} to "
+                             f"--model {owner}, not --model {args.model}")
 
 
 def _model_arguments(p: argparse.ArgumentParser) -> None:
@@ -42,11 +83,11 @@ def _model_arguments(p: argparse.ArgumentParser) -> None:
                    help="nonreciprocal: Sec. IV A, Eqs. (7), (8), (15); rashba-zeeman: "
                         "Sec. IV B, Eqs. (17)-(19)")
     p.add_argument("--L", type=int, required=True, help="number of sites L >= 2 of the ring")
-    p.add_argument("--gamma-neq", type=float, required=True,
+    p.add_argument("--gamma-neq", type=FLOAT, required=True,
                    help="gamma_neq in [0, 1] (Eq. 2); gamma_eq = 1 - gamma_neq")
     for flag, (dest, typ, text) in MODEL_OPTIONS.items():
         p.add_argument(flag, dest=dest, type=typ, default=None, help=text)
-    p.add_argument("--filling", type=float, default=0.5,
+    p.add_argument("--filling", type=FLOAT, default=0.5,
                    help="N / (number of modes), in [0, 1]; default 0.5")
 
 
@@ -54,12 +95,9 @@ def build_model(args: argparse.Namespace):
     """The model the arguments describe; options of the other model are an error."""
     from .models import NonreciprocalChain, RashbaZeemanChain
 
+    refuse_foreign_options(args, ONLY_FOR)
     given = {dest: getattr(args, dest) for dest, *_ in MODEL_OPTIONS.values()
              if getattr(args, dest) is not None}
-    other = "rashba-zeeman" if args.model == "nonreciprocal" else "nonreciprocal"
-    wrong = sorted(set(given) & ONLY_FOR[other])
-    if wrong:
-        raise ValueError(f"options {wrong} belong to --model {other}, not {args.model}")
     cls = NonreciprocalChain if args.model == "nonreciprocal" else RashbaZeemanChain
     return cls(args.L, gamma_neq=args.gamma_neq, **given)
 
@@ -67,9 +105,9 @@ def build_model(args: argparse.Namespace):
 def _ring(args: argparse.Namespace):
     from .models import MetelmannClerkRing
 
-    return MetelmannClerkRing.minimal(args.L, args.alpha, args.delta,
-                                      1.0 if args.mu is None else args.mu,
-                                      boundary=args.boundary or "periodic")
+    return MetelmannClerkRing.minimal(args.L, _given(args.alpha, 2.0), _given(args.delta, 1.5),
+                                      _given(args.mu, 1.0),
+                                      boundary=_given(args.boundary, "periodic"))
 
 
 def _xx(args: argparse.Namespace):
@@ -78,8 +116,13 @@ def _xx(args: argparse.Namespace):
     if args.boundary not in (None, "open"):
         raise ValueError(f"--model xx is an open chain (boundary driving), got --boundary "
                          f"{args.boundary}")
-    return BoundaryDrivenXX(args.L, gamma=args.gamma, mu=0.5 if args.mu is None else args.mu,
-                            dephasing=args.dephasing)
+    return BoundaryDrivenXX(args.L, gamma=_given(args.gamma, 1.0), mu=_given(args.mu, 0.5),
+                            dephasing=_given(args.dephasing, 0.0))
+
+
+def _given(value, default):
+    """The option's value, or its default if it was not given (None)."""
+    return default if value is None else value
 
 
 # --model of ``manybody mpo steady``: a builder from the parsed arguments, one entry per model
@@ -90,6 +133,7 @@ def _mpo(args: argparse.Namespace) -> int:
     import mpo
     from mpo.output import write_steady
 
+    refuse_foreign_options(args, MPO_ONLY_FOR)
     model = MPO_MODELS[args.model](args)
     result = mpo.steady_state(
         model, max_bond=args.chi, dt=args.dt, t_max=args.t_max, tol=args.tol,
@@ -132,7 +176,8 @@ def _tgge(args: argparse.Namespace) -> int:
     if args.action == "steady":
         result = tgge.steady_state(model, filling=args.filling)
     else:
-        times = np.linspace(0.0, args.t_max, args.n_times)
+        times = np.linspace(0.0, real("--t-max", args.t_max, 0.0, open_lo=True),
+                            integer("--n-times", args.n_times, 2))
         result = tgge.evolve(model, times, filling=args.filling, progress=not args.json)
     if args.out:
         result.save(args.out)
@@ -146,26 +191,46 @@ def _tgge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _takes_L(figure: Callable) -> bool:
+    return "L" in inspect.signature(figure).parameters
+
+
 def _figure(args: argparse.Namespace) -> int:
     from .experiments import FIGURES
 
     if args.list or args.name is None:
+        extra = [flag for flag, value in ((f"the figure name {args.name!r}", args.name),
+                                          ("--L", args.L), ("--out", args.out))
+                 if value is not None]
+        if extra:
+            raise ValueError(f"--list (or no figure name) only lists the figures; drop "
+                             f"{' and '.join(extra)}")
         for name, fn in FIGURES.items():
-            print(f"{name:12s} {fn.__doc__.splitlines()[0]}")
+            print(f"{name:20s} {'--L' if _takes_L(fn) else '   '}  {fn.__doc__.splitlines()[0]}")
         return 0
     if args.name not in FIGURES:
         raise ValueError(f"unknown figure {args.name!r}; choose from {sorted(FIGURES)}")
-    kwargs = {} if args.L is None else {"L": args.L}
-    paths = FIGURES[args.name](args.out, **kwargs)
+    figure = FIGURES[args.name]
+    kwargs = {}
+    if args.L is not None:
+        if not _takes_L(figure):
+            raise ValueError(f"figure {args.name} takes no --L (its sizes are the paper's); "
+                             "--L applies to the figures marked --L in `manybody figure --list`")
+        kwargs["L"] = args.L
+    paths = figure(_given(args.out, "out"), **kwargs)
     print(f"wrote {paths['png']} and {paths['json']}")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .experiments.validation import validate_dynamics, validate_tgge
+    from .experiments.validation import require_exact, validate_dynamics, validate_tgge
 
+    if args.kmc_sweeps is not None and not args.kmc_L:
+        raise ValueError("--kmc-sweeps applies to the --kmc-L rings; give --kmc-L too")
+    if args.dynamics_L is not None:  # before the comparison's work
+        require_exact(args.model, "L (--dynamics-L)", [args.dynamics_L], methods=("ed",))
     result = validate_tgge(args.out, args.model, Ls=tuple(args.L), epsilons=tuple(args.eps),
-                           kmc_Ls=tuple(args.kmc_L), kmc_sweeps=args.kmc_sweeps,
+                           kmc_Ls=tuple(args.kmc_L), kmc_sweeps=_given(args.kmc_sweeps, 50_000),
                            gamma_neq=args.gamma_neq)
     for row in result["rows"]:
         line = f"L={row['L']:3d}  tGGE={row['tgge_gc']:+.6f}  tGGE(N)={row['tgge_canonical']:+.6f}"
@@ -179,7 +244,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(line)
     print(f"eps-power of |I_exact - I_secular|: {result['fits']}")
     print(f"wrote {result['png']} and {result['json']}")
-    if args.dynamics_L:
+    if args.dynamics_L is not None:
         paths = validate_dynamics(args.out, args.model, L=args.dynamics_L,
                                   gamma_neq=args.gamma_neq)
         print(f"wrote {paths['png']} and {paths['json']}")
@@ -200,8 +265,9 @@ def make_parser() -> argparse.ArgumentParser:
         _model_arguments(p)
         p.add_argument("--json", action="store_true", help="print the full result as JSON")
         p.add_argument("--out", default=None, help="also save the result as JSON to this file")
-    evolve.add_argument("--t-max", type=float, default=200.0, help="final time t J")
-    evolve.add_argument("--n-times", type=int, default=201, help="number of output times")
+    evolve.add_argument("--t-max", type=FLOAT, default=200.0, help="final time t J > 0")
+    evolve.add_argument("--n-times", type=int, default=201,
+                        help="number of output times >= 2")
 
     mp = sub.add_parser("mpo", help="tensor-network (vectorized density matrix) engine")
     msub = mp.add_subparsers(dest="action", required=True)
@@ -211,30 +277,30 @@ def make_parser() -> argparse.ArgumentParser:
                     help="ring: minimal Metelmann-Clerk model (gamma = alpha*, beta = delta*); "
                          "xx: boundary-driven XX chain (Znidaric 2010)")
     ms.add_argument("--L", type=int, required=True, help="number of spins L >= 2")
-    ms.add_argument("--alpha", type=float, default=2.0,
+    ms.add_argument("--alpha", type=FLOAT, default=None,
                     help="ring: alpha of the jump f_j (Eq. 12); default 2")
-    ms.add_argument("--delta", type=float, default=1.5,
+    ms.add_argument("--delta", type=FLOAT, default=None,
                     help="ring: delta of the jump f_j (Eq. 12); default 1.5")
-    ms.add_argument("--mu", type=float, default=None,
+    ms.add_argument("--mu", type=FLOAT, default=None,
                     help="ring: chemical potential mu (default 1); xx: driving mu in [-1, 1] "
                          "(default 0.5)")
-    ms.add_argument("--gamma", type=float, default=1.0,
+    ms.add_argument("--gamma", type=FLOAT, default=None,
                     help="xx: bath coupling Gamma > 0; default 1")
-    ms.add_argument("--dephasing", type=float, default=0.0,
+    ms.add_argument("--dephasing", type=FLOAT, default=None,
                     help="xx: bulk dephasing rate >= 0; default 0")
     ms.add_argument("--boundary", choices=("periodic", "open"), default=None,
                     help="ring: periodic (default) or open; xx: open only")
     ms.add_argument("--chi", type=int, default=32, help="largest bond dimension; default 32")
-    ms.add_argument("--dt", type=float, default=0.05, help="TEBD time step; default 0.05")
+    ms.add_argument("--dt", type=FLOAT, default=0.05, help="TEBD time step; default 0.05")
     ms.add_argument("--order", type=int, choices=(2, 4), default=2,
                     help="Trotter order: 2 (Strang, real arithmetic) or 4 (complex triple "
                          "jump); default 2")
-    ms.add_argument("--tol", type=float, default=1e-6,
+    ms.add_argument("--tol", type=FLOAT, default=1e-6,
                     help="stop when the current profile changes by less per unit time; "
                          "default 1e-6")
-    ms.add_argument("--t-max", type=float, default=500.0,
+    ms.add_argument("--t-max", type=FLOAT, default=500.0,
                     help="longest evolution time per phase; default 500")
-    ms.add_argument("--cutoff", type=float, default=1e-12,
+    ms.add_argument("--cutoff", type=FLOAT, default=1e-12,
                     help="relative squared singular-value weight dropped per SVD; default 1e-12")
     ms.add_argument("--warmup", action=argparse.BooleanOptionalAction, default=True,
                     help="start with a cheap order-2 phase at 2 dt (default on)")
@@ -242,7 +308,7 @@ def make_parser() -> argparse.ArgumentParser:
                     help="remove the dt^order bias by a warm-started run at dt/2 (default on)")
     ms.add_argument("--truncation-check", action=argparse.BooleanOptionalAction, default=True,
                     help="estimate the truncation error by a coarser truncation (default on)")
-    ms.add_argument("--checkpoint-interval", type=float, default=60.0,
+    ms.add_argument("--checkpoint-interval", type=FLOAT, default=60.0,
                     help="seconds between checkpoints in DIR/checkpoint.npz; default 60")
     ms.add_argument("--blas-threads", type=int, default=None,
                     help="BLAS threads (default: $MPO_BLAS_THREADS, else 1)")
@@ -252,36 +318,77 @@ def make_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate-tgge", help="tGGE against exact NESS, its eps->0 limits, L")
     val.add_argument("--model", default="nonreciprocal", choices=("nonreciprocal", "rashba-zeeman"))
-    val.add_argument("--L", type=int, nargs="+", default=[4, 6, 8, 10], help="ring sizes")
-    val.add_argument("--eps", type=float, nargs="+", default=[0.5, 0.2, 0.05, 0.02, 0.005],
+    val.add_argument("--L", type=int, nargs="+", default=[4, 6, 8, 10],
+                     help="ring sizes within the exact methods' reach (default 4 6 8 10)")
+    val.add_argument("--eps", type=FLOAT, nargs="+", default=[0.5, 0.2, 0.05, 0.02, 0.005],
                      help="couplings epsilon of the exact NESS")
     val.add_argument("--kmc-L", type=int, nargs="*", default=[],
                      help="further ring sizes for the Monte Carlo exclusion process only")
-    val.add_argument("--kmc-sweeps", type=int, default=50_000, help="Monte Carlo sweeps per L")
-    val.add_argument("--gamma-neq", type=float, default=0.5, help="gamma_neq in [0, 1]")
+    val.add_argument("--kmc-sweeps", type=int, default=None,
+                     help="Monte Carlo sweeps per --kmc-L ring; default 50000")
+    val.add_argument("--gamma-neq", type=FLOAT, default=0.5, help="gamma_neq in [0, 1]")
     val.add_argument("--out", default="out", help="output folder (default ./out)")
     val.add_argument("--dynamics-L", type=int, default=None,
                      help="also overlay exact and tGGE dynamics (eps = 0.05) at this L")
 
     fig = sub.add_parser("figure", help="reproduce a paper figure (PNG + JSON)")
     fig.add_argument("name", nargs="?", help="figure name; see --list")
-    fig.add_argument("--out", default="out", help="output folder (default ./out)")
-    fig.add_argument("--L", type=int, default=None, help="ring size (default: the figure's)")
+    fig.add_argument("--out", default=None, help="output folder (default ./out)")
+    fig.add_argument("--L", type=int, default=None,
+                     help="ring size of the figures marked --L in --list (default: the "
+                          "figure's)")
     fig.add_argument("--list", action="store_true", help="list the reproducible figures")
     return parser
 
 
+REMEDY = {  # error class: what the user can do (printed after the message)
+    SizeError: "choose a smaller size; if more memory is free than estimated, set "
+               "MANYBODY_MEMORY_LIMIT (e.g. MANYBODY_MEMORY_LIMIT=16GB)",
+    ConvergenceError: "give the solver more room (the time, bond dimension or iteration limit "
+                      "the message names, e.g. --t-max or --chi) or a looser --tol",
+    DegenerateSteadyStateError: "the model has several steady states: change its parameters "
+                                "so that one is unique (e.g. gamma_neq < 1 or a nonzero decay)",
+    MemoryError: "choose a smaller size",
+}
+
+
+def exit_status(err: Exception) -> int | None:
+    """1 for a numerical failure, 2 for bad input (or an unusable --out); None for a
+    programming error, which keeps its traceback."""
+    if isinstance(err, (RecursionError, AttributeError, KeyError, IndexError, NameError)):
+        return None
+    if isinstance(err, (RuntimeError, np.linalg.LinAlgError, FloatingPointError, MemoryError)):
+        return 1  # ConvergenceError and DegenerateSteadyStateError are RuntimeErrors
+    if isinstance(err, (ValueError, TypeError, OSError)):
+        return 2  # SizeError is a ValueError
+    return None
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"manybody: warning: {message} ({category.__name__})", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; a user error or a solver's failure prints ``manybody: error:
+    <message>`` (and a remedy) to stderr and returns 2 (bad input) or 1 (numerical failure).
+    ``MANYBODY_TRACEBACK=1`` shows the traceback instead."""
     args = make_parser().parse_args(argv)
     handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure,
                "validate-tgge": _validate}[args.command]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
+            warnings.showwarning = _show_warning
             return handler(args)
-    except ValueError as err:
+    except Exception as err:
+        status = exit_status(err)
+        if status is None or os.environ.get("MANYBODY_TRACEBACK"):
+            raise
         print(f"manybody: error: {err}", file=sys.stderr)
-        return 2
+        remedy = next((text for cls, text in REMEDY.items() if isinstance(err, cls)), None)
+        if remedy:
+            print(f"manybody: remedy: {remedy}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

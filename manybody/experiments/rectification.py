@@ -18,17 +18,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import tgge
+from .._validate import integer
 from ..models import NonreciprocalChain, RashbaZeemanChain
 from ._output import write_figure
 
 PAPER_Q = (-1.0, -0.6, 0.2)  # q / pi of the curves in Figs. 2 and 3(a)
 
 
+def _paper_L(L: int) -> int:
+    """L of Figs. 2 and 3: a multiple of 10, so that every q of ``PAPER_Q`` is a momentum."""
+    integer("L", L, 10)
+    if L % 10:
+        raise ValueError(f"L must be a multiple of 10 (the curves are at q/pi = "
+                         f"{', '.join(map(str, PAPER_Q))}), got {L}")
+    return L
+
+
 def _q_index(model, q_over_pi: float) -> int:
-    i = int(np.argmin(np.abs(model.momenta - np.pi * q_over_pi)))
-    if abs(model.momenta[i] - np.pi * q_over_pi) > 1e-9:
-        raise ValueError(f"L={model.L} has no momentum q = {q_over_pi} pi; use L divisible by 10")
-    return i
+    return int(np.argmin(np.abs(model.momenta - np.pi * q_over_pi)))
 
 
 def gamma_grid(n_linear: int = 41, n_log: int = 25) -> np.ndarray:
@@ -55,7 +62,7 @@ def _scan(make, gammas) -> dict:
 
 def fig2(out: str | Path, L: int = 400, t_max: float = 150.0) -> dict:
     """Fig. 2: relaxation of lambda_q(t) to the Gibbs state (gamma_eq = 1, infinite-T start)."""
-    model = NonreciprocalChain(L, gamma_neq=0.0, beta=2.0, eps=0.05)
+    model = NonreciprocalChain(_paper_L(L), gamma_neq=0.0, beta=2.0, eps=0.05)
     times = np.linspace(0.0, t_max, 301)
     traj = tgge.evolve(model, times, initial="infinite_temperature")
     n_g, mu = tgge.gibbs_occupations(model.modes.flat_energies, model.beta, L / 2)
@@ -77,6 +84,7 @@ def fig2(out: str | Path, L: int = 400, t_max: float = 150.0) -> dict:
 
 def fig3(out: str | Path, L: int = 400) -> dict:
     """Fig. 3: (a) NESS lambda_q and (b) current I against gamma_neq (model 1)."""
+    _paper_L(L)
     gammas = gamma_grid()
     lams, states = [], {}
     for g in gammas:

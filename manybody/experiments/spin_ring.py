@@ -18,6 +18,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .. import cmf, ed
+from .._validate import integer, memory_guard
 from ..models import MetelmannClerkRing
 from ..observables import spin_observables
 from ._output import write_figure
@@ -105,11 +106,17 @@ def fig4(out: str | Path, L: int = 4, points: int = 25) -> dict:
                         {"theta": thetas, "columns": list(keys), **data})
 
 
+def _exact_sizes(L: int) -> np.ndarray:
+    """Ring sizes 3..L of the exact current of Fig. 5, computed largest first (where
+    :func:`manybody.ed.steady_state` refuses a size it cannot hold) and shown in order."""
+    return np.arange(3, integer("L", L, 3) + 1)
+
+
 def fig5(out: str | Path, L: int = 12) -> dict:
     """Fig. 5 (upper panel): exact ring current against L, alpha = 2, delta = 1.5, mu = 1."""
-    Ls = np.arange(3, L + 1)
+    Ls = _exact_sizes(L)
     rows = [ed.steady_state(MetelmannClerkRing.minimal(n, alpha=2.0, delta=1.5))
-            for n in tqdm(Ls, desc="fig5", leave=False)]
+            for n in tqdm(Ls[::-1], desc="fig5", leave=False)][::-1]
     current = np.array([r.current for r in rows])
     mf = cmf.steady_state(MetelmannClerkRing.minimal(4, alpha=2.0, delta=1.5))
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -129,8 +136,7 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
     and L; the exact ring currents at ``ring_L`` and ``ring_L + 1`` for comparison."""
     import mpo
 
-    if not (isinstance(L, int) and L >= 4):
-        raise ValueError(f"L must be an integer >= 4 (the longest open chain), got {L!r}")
+    integer("L (the longest open chain)", L, 4)
     lengths = [n for n in sorted({L // 3, (2 * L) // 3, L}) if n >= 4]
     runs = [mpo.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.0, boundary="open"),
                              max_bond=max_bond, richardson=True, progress=False)
@@ -180,9 +186,9 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     if not all(isinstance(n, int) and n >= 4 for n in lower_lengths):
         raise ValueError(f"lower_lengths must be integers >= 4, got {lower_lengths!r}")
     runs_dir = Path(out) / "mpo_runs"
-    Ls = np.arange(3, L + 1)
+    Ls = _exact_sizes(L)
     exact = np.array([ed.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.5)).current
-                      for n in tqdm(Ls, desc="fig5 exact", leave=False)])
+                      for n in tqdm(Ls[::-1], desc="fig5 exact", leave=False)][::-1])
 
     def run(n, boundary, options, delta=1.5):
         model = MetelmannClerkRing.minimal(n, 2.0, delta, boundary=boundary)
@@ -261,6 +267,8 @@ def ground_state(L: int, flux: float, J: float = 1.0) -> dict:
 def fig7(out: str | Path, L: int = 4, points: int = 101) -> dict:
     r"""Fig. 7: ground-state current and entanglement entropy against the flux, with
     :math:`2\,\partial E/\partial\phi` (Hellmann-Feynman for the operator of Eq. B2)."""
+    memory_guard("the dense ground state of Eq. (B1)", "L", integer("L", L, 2),
+                 lambda n: 3 * 16 * 4.0**n)  # H, its eigenvectors and LAPACK's workspace
     phis = np.linspace(-np.pi, np.pi, points)
     phis = phis[np.abs(np.abs(phis) - np.pi) > 1e-9]  # degenerate ground state at +-pi
     gs = [ground_state(L, p) for p in phis]

@@ -14,11 +14,16 @@ For each ring size L it computes, at the same model parameters and the same fixe
 
 The differences separate the finite-:math:`\epsilon` error (exact vs secular, expected O(ε)),
 the coherences (secular vs exclusion) and the product-measure closure (exclusion vs tGGE,
-a finite-size effect). Sizes past an exact method's reach are skipped for that method.
+a finite-size effect). The exact methods' reach follows from the sector limits of
+:mod:`manybody.ed` (:func:`exact_reach`); a ring size past every exact method is refused
+before any work (it belongs in ``kmc_Ls``), one past some of them is computed by the others
+with a warning naming the skipped methods.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -26,14 +31,73 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .. import ed, observables, tgge
+from .._validate import choice, integer
+from ..ed.limits import MAX_EXCLUSION_DIM
+from ..ed.solver import MAX_SECTOR_DIM, particle_number
 from ..models import NonreciprocalChain, RashbaZeemanChain
 from ._output import write_figure
 
 MODELS = {"nonreciprocal": NonreciprocalChain, "rashba-zeeman": RashbaZeemanChain}
-REACH = {  # largest L of each exact method at half filling within minutes on 2 cores
-    "nonreciprocal": {"ed": 12, "secular": 12, "exclusion": 20},
-    "rashba-zeeman": {"ed": 6, "secular": 6, "exclusion": 10},
+EXACT_METHODS = {  # method: (what it is, largest Fock sector manybody.ed builds for it)
+    "ed": ("exact NESS", MAX_SECTOR_DIM),  # and the exact dynamics
+    "secular": ("secular limit", MAX_SECTOR_DIM),
+    "exclusion": ("exclusion process", MAX_EXCLUSION_DIM),
 }
+MAX_MODES = 62  # a Fock state is one int64 bit pattern (manybody.ed.fock)
+
+
+def exact_reach(model: str, filling: float = 0.5) -> dict[str, int]:
+    """Largest ring size L of each exact method at ``filling`` (0: none).
+
+    Read from the sector limits of :mod:`manybody.ed` (``MAX_SECTOR_DIM`` for the Lindblad
+    NESS, its secular limit and the exact dynamics, ``MAX_EXCLUSION_DIM`` for the exclusion
+    process; at most 62 modes): the largest L whose N = filling * M particle sector fits.
+    """
+    choice("model", model, MODELS)
+    n_bands = MODELS[model](2, gamma_neq=0.5).n_bands
+    reach = dict.fromkeys(EXACT_METHODS, 0)
+    for L in range(2, MAX_MODES // n_bands + 1):
+        N = filling * L * n_bands
+        if abs(N - round(N)) > 1e-9:
+            continue  # no integer particle number at this L
+        dim = math.comb(L * n_bands, round(N))
+        for method, (_, limit) in EXACT_METHODS.items():
+            if dim <= limit:
+                reach[method] = L
+    return reach
+
+
+def fixed_n_model(model: str, L: int, option: str, filling: float = 0.5, **params):
+    """``MODELS[model](L, **params)``, refused unless filling * M is an integer (every exact
+    method and the canonical tGGE work at fixed N); the message names ``option``."""
+    m = MODELS[model](L, **({"gamma_neq": 0.5} | params))
+    try:
+        particle_number(m, filling)
+    except ValueError as err:
+        raise ValueError(f"ring size {L} in {option}: {err}") from None
+    return m
+
+
+def require_exact(model: str, option: str, Ls, filling: float = 0.5,
+                  methods=tuple(EXACT_METHODS)) -> list[str]:
+    """Refuse (``ValueError`` naming ``option``) a size in ``Ls`` that none of ``methods``
+    reaches, or whose particle number filling * M is not an integer; return one line per
+    size that only some of them reach, naming the methods it skips."""
+    reach = exact_reach(model, filling)
+    limits = ", ".join(f"{EXACT_METHODS[m][0]}: L <= {reach[m]}" for m in methods)
+    partial = []
+    for L in Ls:
+        if all(L > reach[m] for m in methods):
+            kmc = ("; larger rings go to --kmc-L (kmc_Ls), where only the tGGE and the Monte "
+                   "Carlo exclusion process run") if "exclusion" in methods else ""
+            raise ValueError(f"ring size {L} in {option} is beyond the exact methods for "
+                             f"{model} at filling {filling} ({limits}){kmc}")
+        fixed_n_model(model, L, option, filling)
+        skipped = [EXACT_METHODS[m][0] for m in methods if L > reach[m]]
+        if skipped:
+            partial.append(f"ring size {L} in {option} is computed without the "
+                           f"{' and the '.join(skipped)} ({limits})")
+    return partial
 
 
 def _max_dev(a, b) -> float:
@@ -63,12 +127,25 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
     kmc_sweeps : int
         Monte Carlo sweeps (hops per mode) of each such size.
     """
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
+    choice("model", model, MODELS)
     params = {"gamma_neq": 0.5} | params
-    reach = REACH[model]
+    Ls, kmc_Ls = list(Ls), list(kmc_Ls)
+    if not Ls:
+        raise ValueError("Ls must hold at least one ring size")
+    integer("kmc_sweeps", kmc_sweeps, 1)
+    if set(Ls) & set(kmc_Ls):
+        raise ValueError(f"ring sizes {sorted(set(Ls) & set(kmc_Ls))} are in both Ls (--L) "
+                         "and kmc_Ls (--kmc-L); give each size once")
+    for option, sizes in (("Ls (--L)", Ls), ("kmc_Ls (--kmc-L)", kmc_Ls)):
+        for L in sizes:  # before any work: the constructors check L and params
+            fixed_n_model(model, L, option, filling, **params)
+    for e in epsilons:
+        MODELS[model](Ls[0], **(params | {"eps": e}))
+    for line in require_exact(model, "Ls (--L)", Ls, filling):
+        warnings.warn(line, stacklevel=2)
+    reach = exact_reach(model, filling)
     rows = []
-    for L in tqdm(list(Ls) + list(kmc_Ls), desc="validate-tgge", disable=not progress):
+    for L in tqdm(Ls + kmc_Ls, desc="validate-tgge", disable=not progress):
         base = MODELS[model](L, **params)
         gc = tgge.steady_state(base, filling)
         can = tgge.steady_state(base, filling, ensemble="canonical")
@@ -187,9 +264,8 @@ def validate_dynamics(out: str | Path, model: str = "nonreciprocal", L: int = 10
     Writes ``validate_dynamics_<model>.png/.json``; the tGGE curves are grand canonical (its
     own dynamics); the exact ones come from :func:`manybody.ed.evolve` at the same L and N.
     """
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
     params = {"gamma_neq": 0.5} | params
+    require_exact(model, "L (--dynamics-L)", [L], filling, methods=("ed",))
     m = MODELS[model](L, eps=eps, **params)
     times = np.linspace(0.0, t_max, 81)
     exact = ed.evolve(m, times, filling)
