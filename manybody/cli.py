@@ -120,6 +120,17 @@ def _xx(args: argparse.Namespace):
                             dephasing=_given(args.dephasing, 0.0))
 
 
+def _out_dir(path: str) -> str:
+    """Create the output folder now, so that an unusable --out fails before the work."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OSError(f"--out {path}: cannot create the folder ({err.strerror})") from None
+    if not os.access(path, os.W_OK):
+        raise PermissionError(f"--out {path}: the folder is not writable")
+    return path
+
+
 def _given(value, default):
     """The option's value, or its default if it was not given (None)."""
     return default if value is None else value
@@ -135,6 +146,7 @@ def _mpo(args: argparse.Namespace) -> int:
 
     refuse_foreign_options(args, MPO_ONLY_FOR)
     model = MPO_MODELS[args.model](args)
+    _out_dir(args.out)
     result = mpo.steady_state(
         model, max_bond=args.chi, dt=args.dt, t_max=args.t_max, tol=args.tol,
         order=args.order, cutoff=args.cutoff, warmup=args.warmup, richardson=args.richardson,
@@ -217,7 +229,7 @@ def _figure(args: argparse.Namespace) -> int:
             raise ValueError(f"figure {args.name} takes no --L (its sizes are the paper's); "
                              "--L applies to the figures marked --L in `manybody figure --list`")
         kwargs["L"] = args.L
-    paths = figure(_given(args.out, "out"), **kwargs)
+    paths = figure(_out_dir(_given(args.out, "out")), **kwargs)
     print(f"wrote {paths['png']} and {paths['json']}")
     return 0
 
@@ -229,9 +241,9 @@ def _validate(args: argparse.Namespace) -> int:
         raise ValueError("--kmc-sweeps applies to the --kmc-L rings; give --kmc-L too")
     if args.dynamics_L is not None:  # before the comparison's work
         require_exact(args.model, "L (--dynamics-L)", [args.dynamics_L], methods=("ed",))
-    result = validate_tgge(args.out, args.model, Ls=tuple(args.L), epsilons=tuple(args.eps),
-                           kmc_Ls=tuple(args.kmc_L), kmc_sweeps=_given(args.kmc_sweeps, 50_000),
-                           gamma_neq=args.gamma_neq)
+    result = validate_tgge(_out_dir(args.out), args.model, Ls=tuple(args.L),
+                           epsilons=tuple(args.eps), kmc_Ls=tuple(args.kmc_L),
+                           kmc_sweeps=_given(args.kmc_sweeps, 50_000), gamma_neq=args.gamma_neq)
     for row in result["rows"]:
         line = f"L={row['L']:3d}  tGGE={row['tgge_gc']:+.6f}  tGGE(N)={row['tgge_canonical']:+.6f}"
         for key in ("exclusion", "secular"):

@@ -1,6 +1,9 @@
 """Every reproduction command writes a PNG and a JSON with provenance and its numbers."""
 
+import inspect
 import json
+import time
+import warnings
 
 import numpy as np
 import pytest
@@ -40,3 +43,66 @@ def test_fig3_current_starts_at_zero_and_grows(tmp_path):
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_full_size_figures(name, tmp_path):
     FIGURES[name](tmp_path)
+
+
+def _takes_L(name):
+    return "L" in inspect.signature(FIGURES[name]).parameters
+
+
+@pytest.mark.parametrize("name", [n for n in FIGURES if not _takes_L(n)])
+def test_figures_without_a_ring_size_refuse_L(name, tmp_path, capsys):
+    """Issue 12: ``figure dot-fig1 --L 7`` crashed with a TypeError."""
+    assert main(["figure", name, "--L", "7", "--out", str(tmp_path)]) == 2
+    assert f"figure {name} takes no --L" in capsys.readouterr().err
+
+
+BAD_L = {  # a refused --L of every figure that takes one, and the message
+    "rect-fig2": ("35", "L must be a multiple of 10"), "rect-fig3": ("7", "L must be an integer"),
+    "rect-fig5": ("1", "L must be an integer >= 2"), "rect-fig6": ("0", "L must be an integer"),
+    "ring-fig2": ("1", "L must be an integer >= 2"), "ring-fig4": ("0", "L must be an integer"),
+    "ring-fig5": ("2", "L must be an integer >= 3"),
+    "ring-fig5-chain": ("3", "L (the longest open chain) must be an integer >= 4"),
+    "ring-fig5-extended": ("2", "L must be an integer >= 3"),
+    "ring-fig6": ("1", "L must be an integer >= 2"),
+    "ring-fig7": ("40", "L=40: the dense ground state of Eq. (B1) needs about"),
+}
+
+
+def test_every_figure_with_L_is_checked():
+    assert set(BAD_L) == {n for n in FIGURES if _takes_L(n)}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_L))
+def test_figures_validate_L_before_work(name, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MANYBODY_MEMORY_LIMIT", "1GB")
+    L, message = BAD_L[name]
+    t0 = time.perf_counter()
+    assert main(["figure", name, "--L", L, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert time.perf_counter() - t0 < 2.0  # refused, not computed
+
+
+def test_ring_fig5_computes_the_largest_ring_first(tmp_path, monkeypatch, capsys):
+    """A size the exact solver refuses is refused before the smaller rings are computed."""
+    from manybody.errors import SizeError
+    from manybody.experiments import spin_ring
+
+    asked = []
+
+    def steady_state(model):
+        asked.append(model.L)
+        raise SizeError(f"L={model.L}: too large")
+
+    monkeypatch.setattr(spin_ring.ed, "steady_state", steady_state)
+    assert main(["figure", "ring-fig5", "--L", "8", "--out", str(tmp_path)]) == 2
+    assert asked == [8] and "L=8: too large" in capsys.readouterr().err
+
+
+def test_validate_tgge_plots_without_warnings(tmp_path):
+    """Panels without curves (no L >= 10 here) get no legend, hence no matplotlib warning."""
+    from manybody.experiments.validation import validate_tgge
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = validate_tgge(tmp_path, Ls=(4,), epsilons=(0.5,), progress=False)
+    assert result["rows"][0]["exact"]

@@ -70,12 +70,11 @@ def exact_reach(model: str, filling: float = 0.5) -> dict[str, int]:
 def fixed_n_model(model: str, L: int, option: str, filling: float = 0.5, **params):
     """``MODELS[model](L, **params)``, refused unless filling * M is an integer (every exact
     method and the canonical tGGE work at fixed N); the message names ``option``."""
-    m = MODELS[model](L, **({"gamma_neq": 0.5} | params))
     try:
-        particle_number(m, filling)
+        particle_number(MODELS[model](L, gamma_neq=0.5), filling)
     except ValueError as err:
         raise ValueError(f"ring size {L} in {option}: {err}") from None
-    return m
+    return MODELS[model](L, **({"gamma_neq": 0.5} | params))
 
 
 def require_exact(model: str, option: str, Ls, filling: float = 0.5,
@@ -200,6 +199,12 @@ def _fit_eps_power(rows) -> dict:
     return fits
 
 
+def _legend(ax) -> None:
+    """A legend where the panel has labelled curves (none, e.g., without exact rows)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, frameon=False)
+
+
 def _plot(rows, fits, model):
     fig, ((a, b), (c, d)) = plt.subplots(2, 2, figsize=(12, 8.5))
     for i, r in enumerate(rows):
@@ -217,10 +222,10 @@ def _plot(rows, fits, model):
                  label=f"L={r['L']}: exact - tGGE(N)")
         b.loglog(eps, r["dn_exact_vs_tgge_canonical"], "s--", color=col, label=f"L={r['L']}")
     a.set(xlabel=r"$\epsilon$", ylabel=r"$|\Delta I|$ [$J$]", title="current error against ε")
-    a.legend(fontsize=7, frameon=False)
+    _legend(a)
     b.set(xlabel=r"$\epsilon$", ylabel=r"$\max_q |n_q^{exact} - n_q^{tGGE(N)}|$",
           title="occupation error against ε")
-    b.legend(fontsize=7, frameon=False)
+    _legend(b)
     for key, style, label in (("tgge_gc", "k-", "tGGE (grand canonical)"),
                               ("tgge_canonical", "k--", "tGGE projected on N"),
                               ("exclusion", "C1o", "exclusion process (ε→0, diagonal)"),
@@ -237,7 +242,7 @@ def _plot(rows, fits, model):
             c.plot([r["L"]] * len(r["exact"]), r["exact"], "C3x", ms=4)
     c.plot([], [], "C3x", label="exact at each ε")
     c.set(xscale="log", xlabel="L", ylabel="NESS current [$J$]", title="current against L")
-    c.legend(fontsize=7, frameon=False)
+    _legend(c)
     for ref, col, name in (("tgge_gc", "C1", "tGGE"), ("tgge_canonical", "C7", "tGGE(N)")):
         gap = [(r["L"], r["L"] * (r["exclusion"] - r[ref])) for r in rows
                if "exclusion" in r and r["L"] >= 10]  # smaller L: shell effects, see panel c
@@ -250,7 +255,7 @@ def _plot(rows, fits, model):
     d.axhline(0.0, color="k", lw=0.5)
     d.set(xscale="log", xlabel="L", ylabel=r"$L\,(I_{excl} - I_{tGGE})$ [$J$]",
           title="closure error × L (ε → 0, L ≥ 10)")
-    d.legend(fontsize=7, frameon=False)
+    _legend(d)
     fig.suptitle(f"tGGE validation, {model}")
     fig.tight_layout()
     return fig
