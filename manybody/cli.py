@@ -1,7 +1,13 @@
 """Command line: ``manybody tgge steady|evolve ...``, ``manybody mpo steady ...`` and
 ``manybody figure NAME --out DIR``.
 
-A thin shell over :mod:`manybody.tgge`, :mod:`mpo` and :mod:`manybody.experiments`.
+A thin shell over :mod:`manybody.tgge`, :mod:`mpo` and :mod:`manybody.experiments`. Every
+given option is used or refused: NaN and infinities are refused while parsing, options of
+another ``--model`` and options that would be ignored are errors, and the libraries' errors
+(bad input, sizes that do not fit, solvers that fail) print ``manybody: error: <message>``
+and, where the error class has one, a ``manybody: remedy:`` line, with exit status 2 for bad
+input and 1 for a numerical failure; programming errors keep their traceback
+(``MANYBODY_TRACEBACK=1`` shows it for every error).
 """
 
 from __future__ import annotations
@@ -235,15 +241,23 @@ def _figure(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .experiments.validation import require_exact, validate_dynamics, validate_tgge
+    from .experiments import validation
 
     if args.kmc_sweeps is not None and not args.kmc_L:
         raise ValueError("--kmc-sweeps applies to the --kmc-L rings; give --kmc-L too")
+    largest = validation.exact_reach(args.model)["ed"]
+    if args.eps is not None and min(args.L) > largest:
+        raise ValueError(f"--eps applies to the exact NESS, which handles L <= {largest} for "
+                         f"{args.model}; no --L ring is that small")
     if args.dynamics_L is not None:  # before the comparison's work
-        require_exact(args.model, "L (--dynamics-L)", [args.dynamics_L], methods=("ed",))
-    result = validate_tgge(_out_dir(args.out), args.model, Ls=tuple(args.L),
-                           epsilons=tuple(args.eps), kmc_Ls=tuple(args.kmc_L),
-                           kmc_sweeps=_given(args.kmc_sweeps, 50_000), gamma_neq=args.gamma_neq)
+        validation.require_exact(args.model, "L (--dynamics-L)", [args.dynamics_L], methods=("ed",))
+    given = {}  # the library's defaults where an option was not given
+    if args.eps is not None:
+        given["epsilons"] = tuple(args.eps)
+    if args.kmc_sweeps is not None:
+        given["kmc_sweeps"] = args.kmc_sweeps
+    result = validation.validate_tgge(_out_dir(args.out), args.model, Ls=tuple(args.L),
+                                      kmc_Ls=tuple(args.kmc_L), gamma_neq=args.gamma_neq, **given)
     for row in result["rows"]:
         line = f"L={row['L']:3d}  tGGE={row['tgge_gc']:+.6f}  tGGE(N)={row['tgge_canonical']:+.6f}"
         for key in ("exclusion", "secular"):
@@ -257,8 +271,8 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"eps-power of |I_exact - I_secular|: {result['fits']}")
     print(f"wrote {result['png']} and {result['json']}")
     if args.dynamics_L is not None:
-        paths = validate_dynamics(args.out, args.model, L=args.dynamics_L,
-                                  gamma_neq=args.gamma_neq)
+        paths = validation.validate_dynamics(args.out, args.model, L=args.dynamics_L,
+                                             gamma_neq=args.gamma_neq)
         print(f"wrote {paths['png']} and {paths['json']}")
     return 0
 
@@ -332,8 +346,9 @@ def make_parser() -> argparse.ArgumentParser:
     val.add_argument("--model", default="nonreciprocal", choices=("nonreciprocal", "rashba-zeeman"))
     val.add_argument("--L", type=int, nargs="+", default=[4, 6, 8, 10],
                      help="ring sizes within the exact methods' reach (default 4 6 8 10)")
-    val.add_argument("--eps", type=FLOAT, nargs="+", default=[0.5, 0.2, 0.05, 0.02, 0.005],
-                     help="couplings epsilon of the exact NESS")
+    val.add_argument("--eps", type=FLOAT, nargs="+", default=None,
+                     help="couplings epsilon of the exact NESS (default 0.5 0.2 0.05 0.02 "
+                          "0.005)")
     val.add_argument("--kmc-L", type=int, nargs="*", default=[],
                      help="further ring sizes for the Monte Carlo exclusion process only")
     val.add_argument("--kmc-sweeps", type=int, default=None,
@@ -367,7 +382,7 @@ REMEDY = {  # error class: what the user can do (printed after the message)
 def exit_status(err: Exception) -> int | None:
     """1 for a numerical failure, 2 for bad input (or an unusable --out); None for a
     programming error, which keeps its traceback."""
-    if isinstance(err, (RecursionError, AttributeError, KeyError, IndexError, NameError)):
+    if isinstance(err, RecursionError):
         return None
     if isinstance(err, (RuntimeError, np.linalg.LinAlgError, FloatingPointError, MemoryError)):
         return 1  # ConvergenceError and DegenerateSteadyStateError are RuntimeErrors

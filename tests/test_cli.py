@@ -300,6 +300,7 @@ def test_validate_tgge_refuses_sizes_beyond_every_exact_method(tmp_path, capsys)
     (["--L", "4", "--kmc-L", "4"], "in both Ls (--L) and kmc_Ls (--kmc-L)"),
     (["--L", "4", "--kmc-L", "31"], "ring size 31 in kmc_Ls (--kmc-L)"),
     (["--L", "4", "--eps", "0"], "eps must lie in"),
+    (["--L", "14", "--eps", "0.1"], "--eps applies to the exact NESS, which handles L <= 12"),
 ])
 def test_validate_tgge_bad_input_before_work(extra, message, tmp_path, capsys):
     code, err = run(["validate-tgge", *extra, "--out", str(tmp_path)], capsys)
