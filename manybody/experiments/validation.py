@@ -116,7 +116,9 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
     model : {"nonreciprocal", "rashba-zeeman"}
         Which chain; ``params`` are passed to its constructor (default gamma_neq = 0.5).
     Ls : sequence of int
-        Ring sizes (even L: periodic rings).
+        Ring sizes (even L: periodic rings) with an integer N, each within the reach of at
+        least one exact method (:func:`exact_reach`; a warning names the methods a size
+        skips); a size past all of them raises ``ValueError`` before any work.
     epsilons : sequence of float
         Couplings of the exact NESS.
     filling : float
