@@ -136,7 +136,7 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
     and L; the exact ring currents at ``ring_L`` and ``ring_L + 1`` for comparison."""
     import mpo
 
-    integer("L (the longest open chain)", L, 4)
+    integer("L", L, 4)  # the longest open chain
     lengths = [n for n in sorted({L // 3, (2 * L) // 3, L}) if n >= 4]
     runs = [mpo.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.0, boundary="open"),
                              max_bond=max_bond, richardson=True, progress=False)
