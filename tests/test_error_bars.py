@@ -53,6 +53,8 @@ MPO_CASES = [
     ("open L=5 delta=1 chi=2", chain(5, 1.0), {"max_bond": 2}, "bar"),
     ("open L=5 dt=0.3", chain(5), {"dt": 0.3}, "bar"),
     ("open L=5 delta=1 dt=0.4", chain(5, 1.0), {"dt": 0.4}, "bar"),
+    ("open L=5 dt=0.6 order 4", chain(5), {"dt": 0.6, "order": 4}, "bar"),
+    ("ring L=4 dt=0.6 order 4", chain(4, boundary="periodic"), {"dt": 0.6, "order": 4}, "bar"),
     ("open L=5 tol=1e-2", chain(5), {"tol": 1e-2}, "bar"),
     ("open L=5 delta=1 tol=1e-3 no warm-up", chain(5, 1.0), {"tol": 1e-3, "warmup": False},
      "bar"),
@@ -107,7 +109,8 @@ def check(model, options, expected):
 def test_mpo_error_bar_covers_the_error_or_warns(model, options, expected):
     """Regressions (base 76c588c): chi = 1 reported I = 0 +- 8e-11 (open) and +- 4e-13 (ring)
     with no warning; at dt = 0.3 one bond's error was 44x its bar (its Richardson correction
-    changes sign there)."""
+    changes sign there); order 4 at dt = 0.6: 3.3x (open chain) and 5.9x (ring) on a bond,
+    2.1x for the ring's current; chi = 2 at delta = 1: 1.08x."""
     check(model, options, expected)
 
 
