@@ -50,18 +50,19 @@ def write_steady(result: Result, out: str | Path) -> dict[str, Path]:
     finite = np.isfinite(error)
     ax_i.errorbar(x_bond, profile, yerr=np.where(finite, error, 0.0), fmt="o-", ms=3,
                   capsize=2, label="MPO")
-    total = result.diagnostics["error"]
-    bar = f"{total:.1e}" if np.isfinite(total) else "n/a (no Richardson)"
+    d = result.diagnostics
+    unknown = [part for part in ("trotter", "stopping", "truncation")
+               if not np.isfinite(d[f"error_{part}"])]
+    bar = f"{d['error']:.1e}" if not unknown else f"n/a (unknown {', '.join(unknown)} error)"
     title = f"I = {result.current:.8f} ± {bar}"
     if result.model["boundary"] == "open":
-        d = result.diagnostics
-        title += f"; bulk {d['bulk_current']:.8f} ± {d['bulk_error']:.1e}"
+        title += f"; bulk {d['bulk_current']:.8f} ± {bar}"
     ax_i.set(xlabel="bond position (a + 1/2)/L", ylabel=r"current $I^J + I^\eta$ per bond",
              title=title)
     if finite.any():
         ax_e.semilogy(x_bond, error, "o-", ms=3, color="C3")
     ax_e.set(xlabel="bond position (a + 1/2)/L", ylabel="error bar per bond",
-             title="Trotter + stopping + truncation")
+             title="Trotter + stopping + truncation (max over bonds)")
     ax_z.plot(np.arange(L) / L, obs["sz"], "o-", ms=3, color="C1")
     ax_z.set(xlabel="site j/L", ylabel=r"$\langle\sigma^z_j\rangle$")
     m, o = result.model, result.options

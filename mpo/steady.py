@@ -27,12 +27,23 @@ settle long before ⟨σ^z⟩ does; and, with
 ``spread_tol``, for translation-symmetric models, the spread :math:`\max_b I_b - \min_b I_b`
 is below ``spread_tol``).
 
-Error budget of the reported current (``diagnostics["error"]``, the sum of three parts, each
-also given per bond in ``observables["current_profile_error"]``):
+Error budget of the reported current (``diagnostics["error"]``, the sum of three parts). Each
+part is the largest over bonds and the same bar applies to every bond
+(``observables["current_profile_error"]``) and to the bond average: a per-bond difference
+crosses zero somewhere along the chain, and at dt = 0.3 (open chain L = 5, α = 2, δ = 1.5) one
+bond's error was 44x its own Richardson correction.
 
-- ``error_trotter``: the size of the Richardson correction :math:`|X - X_{dt/2}|`, which
-  exceeds the remaining :math:`O(dt^4)` bias while the dt expansion holds; NaN without
-  Richardson (the bias is then unknown, and so is the total).
+- ``error_trotter``: at order 2 the size of the Richardson correction
+  :math:`|X - X_{dt/2}| = |X_{dt} - X_{dt/2}|/3`, which exceeds the remaining
+  :math:`O(dt^4)` bias while the dt expansion holds, and still did far outside it (largest
+  per-bond error over correction 0.9 at dt = 1, open chain L = 5 and ring L = 4, α = 2,
+  δ = 1.5 and 1; XX chain L = 6: 0.6). At order 4 the whole difference
+  :math:`|X_{dt} - X_{dt/2}|`, 15 times the correction: the fourth-order scheme leaves its
+  asymptotic regime early (the ratio :math:`(X_{2dt} - X_{dt})/(X_{dt} - X_{dt/2})`, 16 in
+  the regime, was 9-15 at dt = 0.05 but 1-6 at dt = 0.3 and negative on some bonds at
+  dt = 0.6-1), and the error of the extrapolation was then 1.6-1.8 times the correction at
+  dt = 0.3 and up to 6.1 times at dt = 0.6 (ring L = 4). NaN without Richardson (the bias is
+  then unknown, and so is the total).
 - ``error_stopping``: the distance to the fixed point left by the stopping rule. With
   geometric relaxation :math:`I(t) - I_\infty \propto e^{-t/\tau}` (and likewise for
   ⟨σ^z⟩) the last change
@@ -46,21 +57,30 @@ also given per bond in ``observables["current_profile_error"]``):
   and the undoubled estimate was measured at 0.97-1.5 of the actual largest per-bond
   distance (minimal chain, L = 5, 6, α = 2 and 0.5, tol = 1e-3..1e-5); before the decay is
   geometric (a loose tol met after two checks) it can be as low as 0.23. Infinite (with a
-  warning) if
-  the changes are not decaying (q ≥ 1). With Richardson the two
-  runs' estimates combine as :math:`(2^pe_{dt/2} + e_{dt})/(2^p - 1)`.
-- ``error_truncation``: :math:`|I - I_r|`, the change under the coarser truncation of the
-  truncation phase. Measured on the minimal chain at L = 7 (reference χ = 26, cutoff
-  1e-15) this was 1.2-7.6 times the actual largest per-bond error for ``max_bond`` = 6..12
-  at cutoff 1e-12 (halving χ instead over-estimated by up to 80x; extrapolating in the
-  square root of the discarded weight per unit time under-estimated by up to 50x at
-  L = 8). Where the singular values end in a sharp edge (L = 4: χ = 14 is exact to the
-  cutoff, χ = 13 is off by 2e-4) only the cutoff comparison is meaningful, hence the two
-  cases. The default cutoff 1e-12 alone leaves an error of 1.2e-6 at L = 7. It is an
-  estimate, not a bound: on the chain L = 5, α = 2, δ = 1 at χ = 12 (full rank 16), order 4,
-  tol 1e-7, the actual error per bond was 2.1e-3 against a budget of 6.0e-4 (the change from
-  χ = 12 to 9 is 3.4x smaller than the error of χ = 12 itself).
-  NaN without ``truncation_check``.
+  warning) if the changes are not decaying (q ≥ 1). A phase that stops at its first check
+  takes τ from the main (else the warm-up) phase. With Richardson the two runs' estimates
+  combine as :math:`(2^pe_{dt/2} + e_{dt})/(2^p - 1)`.
+- ``error_truncation``: ``TRUNCATION_SAFETY`` = 4 times :math:`\max_b|I_b - I_{r,b}|`, the
+  change under the coarser truncation of the truncation phase. Measured on the minimal chain
+  at L = 7 (reference χ = 26, cutoff 1e-15) the unscaled change was 1.2-7.6 times the actual
+  largest per-bond error for ``max_bond`` = 6..12 at cutoff 1e-12 (halving χ instead
+  over-estimated by up to 80x; extrapolating in the square root of the discarded weight per
+  unit time under-estimated by up to 50x at L = 8), but it fell short elsewhere: by 3.4x on
+  the chain L = 5, α = 2, δ = 1 at χ = 12 (full rank 16), order 4, tol 1e-7; by 1.4x on the
+  ring L = 6 at χ = 8 (whose error, 2.4e-2, is larger than at χ = 4: convergence in χ is not
+  monotonic, so no two-point comparison is a bound). An error falling like 1/χ needs a
+  factor 3 (:math:`|I_\chi - I_{3\chi/4}| = \mathrm{err}(\chi)/3`); 4 covers the worst
+  case measured (3.4x, catalogue ``tests/test_error_bars.py``, where the bar is then 1.2x
+  the error of that bond). Where the singular values end in
+  a sharp edge (L = 4: χ = 14 is exact to the cutoff, χ = 13 is off by 2e-4) only the cutoff
+  comparison is meaningful, hence the two cases. The default cutoff 1e-12 alone leaves an
+  error of 1.2e-6 at L = 7. It is an estimate, not a bound. NaN (with a warning) without
+  ``truncation_check``, and at χ = 1, where no coarser truncation exists: a product state
+  carries no current on these models (the base version reported I = 0 ± 4e-13 on the ring
+  L = 8, exact 0.4846).
+
+Every NaN or infinite part makes the total NaN or infinite and raises a RuntimeWarning that
+names the part: a result has an error bar or says that it has none.
 
 Checkpoints (:mod:`mpo.checkpoint`) are written after a convergence check when at least
 ``checkpoint_interval`` seconds have passed since the last one, and at the end. The engine is
@@ -79,6 +99,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
+from manybody import _validate
 from manybody.models.spin import SpinChain
 from manybody.result import Result
 
@@ -88,6 +109,8 @@ from .tebd import TEBD
 
 BLAS_THREADS_ENV = "MPO_BLAS_THREADS"
 TRUNCATION_CUTOFF_FACTOR = 100.0  # coarser cutoff of the truncation check (module docstring)
+TROTTER_FRACTION = {2: 1 / 3, 4: 1.0}  # error_trotter / max_b|X_dt - X_dt/2| (docstring)
+TRUNCATION_SAFETY = 4.0  # factor on the change under the coarser truncation (docstring)
 STOPPING_SAFETY = 2.0  # factor on the geometric stopping-rule estimate (module docstring)
 WARMUP_TOL_FACTOR = 100.0  # the warm-up phase stops at this times tol (module docstring)
 STALL_CHECKS = 20  # out of time, changes not halved (median) over this many checks: stalled
@@ -282,49 +305,92 @@ def _budget(phases: dict[str, dict], richardson: bool, order: int
     """Reported observables, error diagnostics and per-bond error (module docstring)."""
     gain = 2.0**order  # Richardson: X = (gain X_{dt/2} - X_dt) / (gain - 1)
     main = phases["main"]
-    obs = _arrays(main["obs"])
-    nan = np.full_like(obs["current_profile"], np.nan)
-    trotter, profile_trotter = np.nan, nan
-    stop = main["error_stopping"]
-    last = main
+    obs = coarse = _arrays(main["obs"])
+    trotter, trunc, stop, last = np.nan, np.nan, main["error_stopping"], main
     if richardson:
         fine = phases["fine"]
         fobs = _arrays(fine["obs"])
         obs = _combine(obs, fobs, lambda c, f: (gain * f - c) / (gain - 1))
-        trotter = abs(obs["current"] - fobs["current"])
-        profile_trotter = np.abs(obs["current_profile"] - fobs["current_profile"])
+        difference = np.abs(fobs["current_profile"] - coarse["current_profile"]).max()
+        trotter = TROTTER_FRACTION[order] * float(difference)
         stop = (gain * fine["error_stopping"] + main["error_stopping"]) / (gain - 1)
         last = fine
-    trunc, profile_trunc = np.nan, nan
-    if "truncation" in phases:
-        red = phases["truncation"]
-        robs, lobs = _arrays(red["obs"]), _arrays(last["obs"])
-        trunc = abs(lobs["current"] - robs["current"])
-        profile_trunc = np.abs(lobs["current_profile"] - robs["current_profile"])
-    diag = {"error": trotter + stop + trunc, "error_trotter": trotter, "error_stopping": stop,
+    red = phases.get("truncation")
+    # no coarser truncation exists at chi = 1 (unless nothing was truncated): trunc stays NaN
+    if red is not None and (red["max_bond"] < last["bond_dimension"]
+                            or red["cutoff"] > last["cutoff"]
+                            or (last["bond_dimension"] < last["max_bond"]
+                                and last["cutoff"] == 0)):
+        change = _arrays(last["obs"])["current_profile"] - _arrays(red["obs"])["current_profile"]
+        trunc = TRUNCATION_SAFETY * float(np.abs(change).max())
+    error = trotter + stop + trunc
+    diag = {"error": error, "error_trotter": trotter, "error_stopping": stop,
             "error_truncation": trunc, "relaxation_time": main["relaxation_time"],
             "current_spread": float(obs["current_profile"].max() - obs["current_profile"].min()),
             "change_per_time": last["change"], "bond_dimension": last["bond_dimension"],
             "discard_rate": last["discard_rate"]}
-    if "truncation" in phases:
-        diag["truncation_check"] = {k: phases["truncation"][k] for k in ("max_bond", "cutoff")}
-    if richardson:  # largest Richardson correction over bonds
-        diag["trotter_error"] = float(profile_trotter.max())
-    return obs, diag, profile_trotter + stop + profile_trunc
+    if red is not None:
+        diag["truncation_check"] = {k: red[k] for k in ("max_bond", "cutoff")}
+    return obs, diag, np.full_like(obs["current_profile"], error)
+
+
+def _warn_if_no_error_bar(diag: dict, opts: dict) -> None:
+    """RuntimeWarning naming every part of the error budget that is unknown (NaN or inf), so
+    that no run reports a current without either an error bar or a warning."""
+    unknown = []
+    if np.isnan(diag["error_trotter"]):
+        unknown.append("the time-step bias (richardson=False)")
+    if not np.isfinite(diag["error_stopping"]):
+        unknown.append("the stopping-rule error (the changes per unit time were not decaying "
+                       "at the last checks: lower tol or raise check_interval)")
+    if np.isnan(diag["error_truncation"]):
+        unknown.append("the truncation error (truncation_check=False)"
+                       if not opts["truncation_check"] else
+                       f"the truncation error (bond dimension {diag['bond_dimension']}: no "
+                       "coarser truncation to compare with; a product state cannot represent "
+                       "the correlations that carry the current: raise max_bond)")
+    if unknown:
+        warnings.warn(f"MPO steady state: no error bar (error = {diag['error']}): unknown "
+                      + "; ".join(unknown), RuntimeWarning, stacklevel=3)
 
 
 def _blas_threads(blas_threads: int | None) -> int:
-    if blas_threads is None:
-        env = os.environ.get(BLAS_THREADS_ENV)
-        if env is None:
-            return 1
-        try:
-            blas_threads = int(env)
-        except ValueError:
-            raise ValueError(f"{BLAS_THREADS_ENV} must be an integer >= 1, got {env!r}") from None
-    if int(blas_threads) != blas_threads or blas_threads < 1:
-        raise ValueError(f"blas_threads must be an integer >= 1, got {blas_threads!r}")
-    return int(blas_threads)
+    if blas_threads is not None:
+        return _validate.integer("blas_threads", blas_threads, 1)
+    env = os.environ.get(BLAS_THREADS_ENV)
+    if env is None:
+        return 1
+    try:
+        return _validate.integer(BLAS_THREADS_ENV, int(env), 1)
+    except ValueError:
+        raise ValueError(f"{BLAS_THREADS_ENV} must be an integer >= 1, got {env!r}") from None
+
+
+def _options(model: SpinChain, *, max_bond, dt, t_max, tol, order, cutoff, initial, warmup,
+             richardson, truncation_check, check_interval, spread_tol) -> dict:
+    """The options that determine the result (compared on resume), checked by
+    :mod:`manybody._validate` before any work: TypeError for a model that is not a
+    :class:`~manybody.models.SpinChain`, ValueError naming the option otherwise."""
+    _validate.instance("model", model, SpinChain)
+    positive = {"open_lo": True}
+    opts = {"max_bond": _validate.integer("max_bond", max_bond, 1),
+            "dt": _validate.real("dt", dt, 0.0, **positive),
+            "t_max": _validate.real("t_max", t_max, 0.0, **positive),
+            "tol": _validate.real("tol", tol, 0.0, **positive),
+            "order": int(_validate.choice("order", order, sorted(splitting.COEFFICIENTS))),
+            "cutoff": _validate.real("cutoff", cutoff, 0.0, 1.0, open_hi=True),
+            "initial": _validate.choice("initial", initial, sorted(state.PRODUCT)),
+            "warmup": _validate.boolean("warmup", warmup),
+            "richardson": _validate.boolean("richardson", richardson),
+            "truncation_check": _validate.boolean("truncation_check", truncation_check),
+            "check_interval": _validate.real("check_interval", check_interval, 0.0, **positive),
+            "spread_tol": spread_tol}
+    if spread_tol is not None:
+        if not model.translation_symmetric:
+            raise ValueError("spread_tol applies to translation-symmetric models (rings) only: "
+                             "the current profile of an open chain is not uniform")
+        opts["spread_tol"] = _validate.real("spread_tol", spread_tol, 0.0, **positive)
+    return opts
 
 
 def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: float = 500.0,
@@ -340,10 +406,13 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
     Parameters
     ----------
     model : SpinChain
-        A chain with nearest-neighbour terms and ``current_terms(bond)`` (e.g.
-        :class:`~manybody.models.MetelmannClerkRing` with ``boundary="open"``).
+        A chain with nearest-neighbour terms and ``current_terms(bond)``:
+        :class:`~manybody.models.MetelmannClerkRing` (open or ring) or
+        :class:`~manybody.models.BoundaryDrivenXX`; any other class is a TypeError, raised
+        before any work (as is every invalid option, a ValueError naming it).
     max_bond : int
-        Largest MPS bond dimension χ, >= 1.
+        Largest MPS bond dimension χ, >= 1. At χ = 1 (a product state) the truncation error
+        cannot be estimated: the error bar is NaN, with a warning.
     dt : float
         TEBD time step, > 0.
     order : {2, 4}
@@ -377,7 +446,9 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
         this. The splitting itself makes the profile alternate by :math:`O(dt^2)`, a floor
         for this tolerance.
     progress : bool
-        Show a tqdm progress bar (time, phase, change per unit time, current).
+        Show a tqdm progress bar (time, phase, change per unit time, current); its total is
+        the longest possible run, (number of phases) x ``t_max``, set to the time evolved
+        when the run finishes, so a finished run ends at 100 %.
     checkpoint : path or None
         Checkpoint file (:mod:`mpo.checkpoint`): resumed if it exists (ValueError if written
         for another model or other options), written every ``checkpoint_interval`` seconds
@@ -393,7 +464,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
     Result
         ``method="mpo"``; ``current`` the bond average of :math:`I^J + I^\eta` (extrapolated
         with Richardson). ``observables``: ``current_profile`` (per bond),
-        ``current_profile_error`` (its error budget per bond), ``currents`` (each of
+        ``current_profile_error`` (the error bar, the same on every bond), ``currents`` (each of
         Eqs. 14-15 per bond), ``sz`` per site, ``negativity`` and ``pair_entropy`` of the
         neighbouring two-site RDMs, ``purity`` :math:`\mathrm{Tr}\rho^2` (these extrapolated
         with Richardson), and, of the final MPS, ``osee`` (operator-space entanglement
@@ -402,49 +473,34 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
         :math:`\lVert\rho-\rho^\dagger\rVert_F/\lVert\rho\rVert_F`, ``hermiticity_error``
         (largest over two-site RDMs) and ``rdm_min_eigenvalue``. ``diagnostics``: ``error``
         and its parts ``error_trotter``, ``error_stopping``, ``error_truncation`` (module
-        docstring), ``relaxation_time``, ``current_spread``, ``change_per_time``,
+        docstring; NaN with a RuntimeWarning where a part is unknown), ``relaxation_time``,
+        ``current_spread``, ``change_per_time``,
         ``discarded_weight`` (summed relative weight), ``discard_rate`` (per unit time at
         the end), ``trace_correction`` (largest per step), ``steps``, ``time``,
-        ``bond_dimension``, ``trotter_error`` (Richardson: largest correction over bonds),
-        ``bulk_current`` and ``bulk_error`` (mean of the current profile over the middle half
-        of the bonds, :func:`mpo.state.bulk_slice`, and the largest per-bond error bar there:
-        the current of an open chain away from its boundary layers),
+        ``bond_dimension``, ``bulk_current`` and ``bulk_error`` (mean of the current profile
+        over the middle half of the bonds, :func:`mpo.state.bulk_slice`, the current of an
+        open chain away from its boundary layers, and its error bar, ``error``),
         ``blas_threads``, ``resumed``, ``wall_time`` (summed over resumed runs) and
         ``phases`` (per phase: name, dt, order, tol, truncation, evolved time, steps, wall
         time, relaxation time).
     """
-    checks = {"max_bond": (max_bond, 1, "an integer >= 1"), "dt": (dt, 0, "> 0"),
-              "t_max": (t_max, 0, "> 0"), "tol": (tol, 0, "> 0"),
-              "check_interval": (check_interval, 0, "> 0")}
-    for name, (value, low, text) in checks.items():
-        ok = np.isfinite(value) and (value >= low if name == "max_bond" else value > low)
-        if not ok or (name == "max_bond" and int(value) != value):
-            raise ValueError(f"{name} must be {text}, got {value!r}")
-    if not 0 <= cutoff < 1:
-        raise ValueError(f"cutoff must lie in [0, 1), got {cutoff!r}")
-    if order not in splitting.COEFFICIENTS:
-        raise ValueError(f"order must be one of {sorted(splitting.COEFFICIENTS)}, got {order!r}")
-    if not checkpoint_interval >= 0:
-        raise ValueError(f"checkpoint_interval must be >= 0 seconds, got {checkpoint_interval!r}")
-    if spread_tol is not None:
-        if not model.translation_symmetric:
-            raise ValueError("spread_tol applies to translation-symmetric models (rings) only: "
-                             "the current profile of an open chain is not uniform")
-        if not spread_tol > 0:
-            raise ValueError(f"spread_tol must be > 0, got {spread_tol!r}")
+    opts = _options(model, max_bond=max_bond, dt=dt, t_max=t_max, tol=tol, order=order,
+                    cutoff=cutoff, initial=initial, warmup=warmup, richardson=richardson,
+                    truncation_check=truncation_check, check_interval=check_interval,
+                    spread_tol=spread_tol)
+    _validate.boolean("progress", progress)
+    checkpoint_interval = _validate.real("checkpoint_interval", checkpoint_interval, 0.0)
     threads = _blas_threads(blas_threads)
-    opts = {"max_bond": int(max_bond), "dt": float(dt), "t_max": float(t_max),
-            "tol": float(tol), "order": order, "cutoff": float(cutoff), "initial": initial,
-            "warmup": bool(warmup), "richardson": bool(richardson),
-            "truncation_check": bool(truncation_check),
-            "check_interval": float(check_interval), "spread_tol": spread_tol}
-    n_phases = 1 + bool(warmup) + bool(richardson) + bool(truncation_check)
+    richardson, order = opts["richardson"], opts["order"]
+    n_phases = 1 + opts["warmup"] + richardson + opts["truncation_check"]  # bar: at most
     with threadpool_limits(limits=threads, user_api="blas"), \
-            tqdm(total=n_phases * t_max, disable=not progress, desc=f"mpo L={model.L}",
+            tqdm(total=n_phases * opts["t_max"], disable=not progress, desc=f"mpo L={model.L}",
                  bar_format="{l_bar}{bar}| t={n:.1f}/{total:.0f} [{elapsed}{postfix}]") as bar:
         driver = _Driver(model, opts, bar, None if checkpoint is None else Path(checkpoint),
                          checkpoint_interval)
         driver.execute()
+        bar.total = bar.n  # phases stop early: the run is complete at the time evolved
+        bar.refresh()
         final = driver.main
         obs, diag, profile_error = _budget({p["name"]: p for p in driver.run["phases"]},
                                            richardson, order)
@@ -452,15 +508,11 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
         obs.update(current_profile_error=profile_error, osee=state.operator_entanglement(final),
                    trace_error=float(abs(phase * np.exp(log) - 1.0)),
                    hermiticity_error_full=state.hermiticity_error(final))
-    if not np.isfinite(diag["error_stopping"]):
-        warnings.warn("MPO steady state: the changes per unit time were not decaying at the "
-                      "last checks, so the stopping-rule error is unknown (inf); lower tol or "
-                      "raise check_interval", RuntimeWarning, stacklevel=2)
+    _warn_if_no_error_bar(diag, opts)
     state.warn_if_not_positive(obs, "MPO steady state")
     run = driver.run
-    bulk = state.bulk_slice(obs["current_profile"].size)
     diag.update(bulk_current=state.bulk_average(obs["current_profile"]),
-                bulk_error=float(profile_error[bulk].max()))
+                bulk_error=diag["error"])
     phases = [{k: p[k] for k in ("name", "dt", "order", "tol", "max_bond", "cutoff", "time",
                                  "steps", "wall_time", "relaxation_time")}
               for p in run["phases"]]

@@ -41,6 +41,7 @@ import numpy as np
 import quimb.tensor as qtn
 from tqdm.auto import tqdm
 
+from manybody import _validate
 from manybody.models.spin import SpinChain
 from manybody.result import Result
 
@@ -127,7 +128,8 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
     Parameters
     ----------
     model : SpinChain
-        An open chain with nearest-neighbour terms (as :func:`mpo.steady_state`).
+        An open chain with nearest-neighbour terms (as :func:`mpo.steady_state`; rings are
+        refused, ValueError; other model classes, TypeError).
     max_bond : int
         Largest MPS bond dimension.
     tol : float
@@ -153,12 +155,25 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
         ``residual`` (:math:`\|\mathcal L\rho\|/\|\rho\|`, Hilbert-Schmidt norms, from the
         final energy), ``change`` (last sweep-pair change), ``sweeps`` (pairs),
         ``bond_dimension``, ``mpo_bond_dimension`` (of :math:`\mathcal L^T\mathcal L`) and
-        ``wall_time``.
+        ``wall_time``. The residual is no error bar for the current, but a starved bond
+        dimension shows in it: minimal chain L = 5 (α = 2, δ = 1.5), largest per-bond error
+        of the current against ED / residual: χ = 1: 0.29 / 0.46, χ = 2: 3.0e-2 / 0.29,
+        χ = 4: 7.2e-4 / 6.5e-3, χ = 16: 3.3e-10 / 8.5e-7; XX chain L = 6 at χ = 1: 0.80 /
+        0.95 (χ = 2 and 4 raise: not converged in 40 sweep pairs at tol 1e-8).
     """
     t0 = time.perf_counter()
-    if not (tol > 0 and max_sweeps >= 1 and max_bond >= 1):
-        raise ValueError(f"tol must be > 0, max_sweeps and max_bond >= 1; got tol={tol}, "
-                         f"max_sweeps={max_sweeps}, max_bond={max_bond}")
+    _validate.instance("model", model, SpinChain)
+    if model.periodic:
+        raise ValueError("model must be an open chain (boundary='open'): the MPO of the "
+                         "Liouvillian has no closing bond (use mpo.steady_state for rings)")
+    max_bond = _validate.integer("max_bond", max_bond, 1)
+    tol = _validate.real("tol", tol, 0.0, open_lo=True)
+    max_sweeps = _validate.integer("max_sweeps", max_sweeps, 1)
+    cutoff = _validate.real("cutoff", cutoff, 0.0, 1.0, open_hi=True)
+    local_tol = _validate.real("local_tol", local_tol, 0.0, open_lo=True)
+    _validate.boolean("progress", progress)
+    if isinstance(initial, str):
+        _validate.choice("initial", initial, sorted(state.PRODUCT))
     M = squared_mpo(model)
     dmrg = qtn.DMRG2(M, bond_dims=[max_bond], cutoffs=cutoff, p0=_initial(model, initial))
     dmrg.opts.update(local_eig_backend="lobpcg", local_eig_tol=local_tol,

@@ -136,7 +136,7 @@ def test_richardson_steady_state_matches_ed(L, alpha, delta):
     rich = mpo.steady_state(model, max_bond=32, dt=DT, richardson=True, progress=False)
     err = np.abs(rich.current_profile - ref.current_profile).max()
     assert err < 2e-5
-    assert err < rich.diagnostics["trotter_error"]
+    assert err < rich.diagnostics["error_trotter"]
     assert np.abs(rich.sz - ref.sz).max() < 2e-5
 
 

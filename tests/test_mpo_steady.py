@@ -14,6 +14,7 @@ import qutip
 
 import mpo
 from manybody import ed
+from manybody.models import NonreciprocalChain, TripleDot
 from manybody.models.spin_ring import MetelmannClerkRing
 from manybody.observables import spin_observables, two_site_entanglement
 from mpo import checkpoint, state
@@ -115,12 +116,13 @@ def test_stopping_error_bounds_distance_to_converged_value():
 @pytest.mark.parametrize(("L", "delta"), [(4, 1.5), (5, 1.0)])
 def test_error_bar_covers_exact_result(L, delta):
     """With Richardson and the truncation check, |current - ED| (measured <= 1e-6) and each
-    bond's deviation lie within the reported error bars, which stay below 1e-4."""
+    bond's deviation lie within the reported error bar (the same on every bond), which stays
+    below 5e-4 (measured 2.3e-4 at L = 5, delta = 1: the largest Richardson correction)."""
     model = minimal(L, delta)
     ref = ed.steady_state(model)
     r = mpo.steady_state(model, max_bond=32, richardson=True, progress=False)
     d = r.diagnostics
-    assert abs(r.current - ref.current) < d["error"] < 1e-4
+    assert abs(r.current - ref.current) < d["error"] < 5e-4
     assert d["error"] == pytest.approx(d["error_trotter"] + d["error_stopping"]
                                        + d["error_truncation"])
     assert np.all(np.abs(r.current_profile - ref.current_profile) < r.current_profile_error)
@@ -176,7 +178,7 @@ def test_spread_tolerance():
     with pytest.raises(RuntimeError, match="spread"):  # the open chain's profile is not flat
         mpo.steady_state(fake, tol=1e-2, t_max=20.0, spread_tol=1e-3, truncation_check=False,
                          progress=False)
-    with pytest.raises(ValueError, match="spread_tol must be > 0"):
+    with pytest.raises(ValueError, match=r"spread_tol must lie in \(0.0, inf\]"):
         mpo.steady_state(fake, spread_tol=0.0, progress=False)
 
 
@@ -253,13 +255,47 @@ def test_blas_threads_option_and_environment(monkeypatch):
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("max_bond", 0, "max_bond must be an integer >= 1"), ("dt", -0.1, "dt must be > 0"),
-    ("tol", 0.0, "tol must be > 0"), ("check_interval", np.nan, "check_interval must be > 0"),
-    ("checkpoint_interval", -1.0, "checkpoint_interval must be >= 0"),
-    ("order", 3, r"order must be one of \[2, 4\]")])
+    ("max_bond", 0, "max_bond must be an integer >= 1"), ("max_bond", 2.5, "max_bond"),
+    ("max_bond", True, "max_bond"), ("dt", -0.1, r"dt must lie in \(0.0, inf\]"),
+    ("dt", "0.05", "dt must be a real number"), ("t_max", np.inf, "t_max must be finite"),
+    ("tol", 0.0, "tol must lie in"), ("tol", np.nan, "tol must be finite"),
+    ("check_interval", np.nan, "check_interval must be finite"),
+    ("checkpoint_interval", -1.0, "checkpoint_interval must lie in"),
+    ("cutoff", 1.0, "cutoff must lie in"), ("cutoff", "1e-12", "cutoff must be a real"),
+    ("order", 3, "order must be one of 2, 4"), ("order", "2", "order must be one of"),
+    ("initial", "sideways", "initial must be one of 'down', 'mixed', 'up'"),
+    ("warmup", 1, "warmup must be True or False"),
+    ("richardson", "no", "richardson must be True or False"),
+    ("truncation_check", 0, "truncation_check must be True or False"),
+    ("progress", "yes", "progress must be True or False"),
+    ("blas_threads", 1.5, "blas_threads must be an integer"),
+    ("spread_tol", -1.0, "spread_tol applies to translation-symmetric models")])
 def test_bad_options_name_the_parameter(option, value, message):
+    """Regressions (base 76c588c): strings, bools and 2.5 were accepted or failed inside numpy
+    (``"0.05"``, ``richardson="no"`` ran with Richardson on, ``order="2"``, ``max_bond=True``)."""
     with pytest.raises(ValueError, match=message):
-        mpo.steady_state(minimal(4), progress=False, **{option: value})
+        mpo.steady_state(minimal(4), **{"progress": False, "t_max": 1e-3, option: value})
+
+
+@pytest.mark.parametrize("model", [NonreciprocalChain(4, gamma_neq=0.5),
+                                   TripleDot(V=(1, 1, 1), tau=0.3, phi=0.7, beta=1.0), object()],
+                         ids=["NonreciprocalChain", "TripleDot", "object"])
+@pytest.mark.parametrize("solver", [mpo.steady_state, mpo.variational_steady_state],
+                         ids=["tebd", "variational"])
+def test_unsupported_model_is_a_type_error_naming_the_class(solver, model):
+    """Regression (base 76c588c): AttributeError from deep inside the engine."""
+    with pytest.raises(TypeError, match=f"model must be a SpinChain, got {type(model).__name__}"):
+        solver(model, progress=False)
+
+
+def test_finished_run_progress_bar_ends_at_100_percent(capsys, tmp_path):
+    """Regression (base 76c588c): the bar's total was (number of phases) x t_max, so a finished
+    run stopped at a few percent; a resumed run ends at 100 % too."""
+    path = tmp_path / "run.npz"
+    for _ in range(2):  # fresh, then resumed from the final checkpoint
+        mpo.steady_state(minimal(4), tol=1e-3, progress=True, checkpoint=path)
+        last = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+        assert "100%" in last, last
 
 
 def entangled(L, boundary):

@@ -142,7 +142,7 @@ def test_ring_steady_state_matches_ed(L):
     r = mpo.steady_state(model, max_bond=64, dt=0.05, richardson=True, progress=False)
     assert r.current_profile.size == L
     err = np.abs(r.current_profile - ref.current_profile).max()
-    assert err < 1e-5 and err < r.diagnostics["trotter_error"]
+    assert err < 1e-5 and err < r.diagnostics["error_trotter"]
     assert np.abs(r.sz - ref.sz).max() < 1e-6
     assert r.current == pytest.approx(ref.current, abs=1e-5)
 

@@ -104,3 +104,26 @@ def test_weak_dissipation_matches_ed():
     r = variational.steady_state(model, max_bond=16, tol=1e-9, progress=False)
     assert np.abs(r.current_profile - ref.current_profile).max() < 5e-9
     assert np.abs(r.sz - ref.sz).max() < 5e-8
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("max_bond", 0, "max_bond must be an integer >= 1"), ("max_bond", "8", "max_bond"),
+    ("tol", np.nan, "tol must be finite"), ("tol", "1e-8", "tol must be a real number"),
+    ("max_sweeps", 2.0, "max_sweeps must be an integer"), ("cutoff", 1.0, "cutoff must lie"),
+    ("local_tol", -1.0, "local_tol must lie"), ("initial", "sideways", "initial must be one of"),
+    ("progress", 0, "progress must be True or False")])
+def test_bad_options_name_the_parameter(option, value, message):
+    """Regression (base 76c588c): strings and NaN failed inside numpy or ran (tol=nan never
+    converges, max_bond="8" reached quimb)."""
+    model = MetelmannClerkRing.minimal(4, 2.0, 1.5, boundary="open")
+    with pytest.raises(ValueError, match=message):
+        variational.steady_state(model, **{"progress": False, option: value})
+
+
+def test_ring_is_refused():
+    """Regression (base 76c588c): the MPO of L had no closing bond, so a ring was solved as an
+    open chain: the minimal ring L = 5 at chi = 4 came back 0.57 off per bond (current 0.406
+    against the exact 0.413), with a residual of 2.5e-2 and no warning."""
+    ring = MetelmannClerkRing.minimal(4, 2.0, 1.5)
+    with pytest.raises(ValueError, match="open chain"):
+        variational.steady_state(ring, progress=False)
