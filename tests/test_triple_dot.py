@@ -136,7 +136,8 @@ def test_relaxation_to_gibbs():
     tr = ldl.evolve(dot, [0.9, 0.05, 0.05], [0.0, 1e3, 1e4, 1e6])
     assert tr.diagnostics["trace_drift"] < 1e-12
     np.testing.assert_allclose(tr.occupations[-1], dot.gibbs(), atol=1e-10)
-    assert np.all(tr.entropy_production[1:] >= 0)
+    # second law; at t = 1e6 the state is Gibbs and sigma is zero to round-off (~1e-33)
+    assert np.all(tr.entropy_production[1:] >= -1e-12 * tr.entropy_production[1])
 
 
 def test_t_matrix_is_born_at_high_energy_and_unitary():
