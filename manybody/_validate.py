@@ -147,3 +147,29 @@ def memory_guard(what: str, parameter: str, value: int, estimate: Callable[[int]
     raise SizeError(f"{parameter}={value}: {what} needs about {_bytes(need)} of memory, more "
                     f"than the {_bytes(limit)} available ({fraction:.0%} of free memory; "
                     f"MANYBODY_MEMORY_LIMIT overrides it); {fits}")
+
+
+def real_array(name: str, value: object, lo: float = -math.inf, hi: float = math.inf, *,
+               shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Return ``value`` as a float array of finite entries in [lo, hi] (of ``shape`` if given).
+
+    Strings, booleans and other non-numbers among the entries are refused (``np.asarray``
+    alone would turn ``"1"`` and ``True`` into 1.0).
+    """
+    if isinstance(value, np.ndarray):
+        ok = value.dtype.kind in "iuf"
+    else:
+        entries = np.asarray(value, dtype=object).ravel()
+        ok = all(isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+                 for x in entries)
+    if not ok:
+        raise ValueError(f"{name} must contain real numbers only (no strings, booleans or "
+                         f"nested sequences of different lengths), got {value!r}")
+    arr = np.asarray(value, dtype=float)
+    if shape is not None and arr.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if np.any(arr < lo) or np.any(arr > hi):
+        raise ValueError(f"{name} must lie in [{lo}, {hi}], got {value!r}")
+    return arr

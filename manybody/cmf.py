@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from . import _validate
+from .errors import ConvergenceError
 from .models.spin import OPS, Operator, SpinChain, lindblad_superoperator, local_matrix
 from .observables import two_site_entanglement
 from .result import Result
@@ -52,6 +54,7 @@ PARITY = np.diag([1.0, -1.0, -1.0, 1.0])  # sigma^z x sigma^z on a cluster
 
 
 def _cluster_model(model: SpinChain) -> SpinChain:
+    _validate.instance("model", model, SpinChain)
     if not model.periodic:
         raise ValueError("cluster mean field needs a translation-invariant ring "
                          "(boundary='periodic')")
@@ -180,7 +183,19 @@ def solutions(model: SpinChain, n_starts: int = 12, seed: int = 0) -> list[Solut
     (:math:`\langle\sigma^-\rangle \ne 0`); "staggered", :math:`\rho_A \ne \rho_B`.
     Duplicates (entries within 1e-8, also under A <-> B and under P) are merged; every
     returned state is Hermitian, has trace one and non-negative eigenvalues (to 1e-9).
+
+    Parameters
+    ----------
+    model : SpinChain
+        A translation-invariant ring (``boundary="periodic"``).
+    n_starts : int
+        Number of random starts (>= 0; 0 starts from the maximally mixed state only), besides
+        the maximally mixed state, and ``n_starts // 3`` symmetric random starts.
+    seed : int
+        Seed (>= 0) of the random starts.
     """
+    n_starts = _validate.integer("n_starts", n_starts, 0)
+    seed = _validate.integer("seed", seed, 0)
     flow = ClusterFlow(model)
     rng = np.random.default_rng(seed)
     mixed = np.eye(4) / 4
@@ -234,6 +249,10 @@ def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
         is found, the search is repeated with five times as many starts before it raises;
         "x-state": the translation- and parity-symmetric one of Eqs. (24), (C2)-(C8), the
         paper's, whether stable or not.
+    n_starts : int
+        Random starts of the fixed-point search (>= 1; see :func:`solutions`).
+    seed : int
+        Seed (>= 0) of the random starts.
 
     Returns
     -------
@@ -244,8 +263,10 @@ def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
         ``negativity`` and ``entropy`` of :math:`\\rho_A`, ``rho_a``, ``rho_b``, and all
         fixed points found with their stability; ``diagnostics`` with the growth rate.
     """
-    if solution not in ("stable", "x-state"):
-        raise ValueError(f"solution must be 'stable' or 'x-state', got {solution!r}")
+    _validate.choice("solution", solution, ("stable", "x-state"))
+    n_starts = _validate.integer("n_starts", n_starts, 1)
+    seed = _validate.integer("seed", seed, 0)
+    _cluster_model(model)  # a periodic SpinChain, before any work
     t0 = time.perf_counter()
     found = solutions(model, n_starts, seed)
     pick = [s for s in found if (s.kind == "x-state" if solution == "x-state" else s.stable)]
@@ -253,8 +274,8 @@ def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
         found = solutions(model, 5 * max(n_starts, 12), seed + 1)
         pick = [s for s in found if s.stable]
     if not pick:
-        raise RuntimeError(f"no {solution} cluster mean-field solution found among "
-                           f"{len(found)} fixed points; raise n_starts")
+        raise ConvergenceError(f"no {solution} cluster mean-field solution found among "
+                               f"{len(found)} fixed points; raise n_starts")
     pick.sort(key=lambda s: (s.kind != "x-state", s.growth_rate))
     s = pick[0]
     obs = _observables(model, s.rho_a, s.rho_b)

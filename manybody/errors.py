@@ -42,3 +42,10 @@ class SizeError(ValueError):
     ``MANYBODY_MEMORY_LIMIT`` (bytes, or with a unit: ``"8GB"``) overrides the memory
     considered available.
     """
+
+
+class QuadratureWarning(UserWarning):
+    """A quadrature error estimate (the same integral with half the nodes) exceeds the
+    requested tolerance, so the returned numbers may be less accurate than their residual
+    suggests. Pass a larger ``nodes`` (the cost is linear in it).
+    """

@@ -36,6 +36,14 @@ smooth; an interval is cut at :math:`a + 40/\beta`, where the Boltzmann factor h
 by :math:`e^{-40}`), and :math:`E = \mathcal E_{max} + s^2`,
 :math:`s \in [0, \sqrt{60/\beta}]` above the highest threshold. The result with half the
 nodes is the reported error estimate.
+
+Large :math:`\beta`. Each pair's integral is weighted by :math:`e^{-\beta(E - E_{k\ell})}`,
+:math:`E_{k\ell} = \max(\mathcal E_k, \mathcal E_\ell)` its threshold, so it is of order
+one, and :math:`a_{k\ell} \propto e^{-\beta\max(0, \mathcal E_k - \mathcal E_\ell)}`: only
+the upward rates carry a Boltzmann factor, which may underflow to 0 but never overflows.
+The ratios (22) are ratios of the order-one integrals, and the stationary populations are
+formed from the logarithms of the rates, so every quantity is finite at any :math:`\beta`
+(a population below 1e-308 is returned as 0, like :meth:`TripleDot.gibbs`).
 """
 
 from __future__ import annotations
@@ -44,20 +52,16 @@ import warnings
 
 import numpy as np
 from scipy.linalg import expm
+from scipy.special import logsumexp
 
 from . import _validate
+from .errors import QuadratureWarning
 from .models.triple_dot import TripleDot
 from .result import Result
 
 QUADRATURE_RTOL = 1e-8
-"""Relative change of the rates between ``nodes`` and ``nodes // 2`` above which we warn."""
-
-
-class QuadratureWarning(UserWarning):
-    """The rates changed by more than ``QUADRATURE_RTOL`` when the nodes were halved.
-
-    Pass a larger ``nodes`` (the cost is linear in it).
-    """
+"""Relative change of the rates between ``nodes`` and ``nodes // 2`` above which we warn
+(:class:`~manybody.errors.QuadratureWarning`)."""
 
 
 def t_matrix(dot: TripleDot, energy: float | np.ndarray) -> np.ndarray:
@@ -75,7 +79,8 @@ def t_matrix(dot: TripleDot, energy: float | np.ndarray) -> np.ndarray:
         :math:`t(E) = \hat V [1 - G_0(E)\hat V]^{-1}` with open and closed channels (see the
         module docstring); :math:`\langle k,p'|T|p,\ell\rangle = t_{k\ell}/2\pi`.
     """
-    E = np.asarray(energy, dtype=float)
+    _validate.instance("dot", dot, TripleDot)
+    E = _validate.real_array("energy", energy)
     return _t_from_offsets(dot, E[..., None] - dot.levels)
 
 
@@ -104,8 +109,8 @@ def _graded_rule(nodes: int, panels: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _energy_nodes(dot: TripleDot, nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Channel energies x[i, k] = E_i - E_k at the nodes above the lowest level, and weights
-    for integrals of e^{-beta(E - E_min)} f(E)."""
+    """Channel energies x[i, k] = E_i - E_k at the nodes above the lowest level, and the
+    quadrature weights for integrals of f(E) dE (Boltzmann factors not included)."""
     nodes = _validate.integer("nodes", nodes, 4)
     v, w = _graded_rule(nodes, _GRADED)  # half of [0, 1]; the other half is 1 - v
     order = np.argsort(dot.levels)
@@ -130,28 +135,54 @@ def _energy_nodes(dot: TripleDot, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     x[:, order[2]] = s**2
     X.append(x)
     W.append(ws * 2 * s)
-    X, W = np.concatenate(X), np.concatenate(W)
-    return X, W * np.exp(-dot.beta * X[:, order[0]])
+    return np.concatenate(X), np.concatenate(W)
 
 
 def _kernel(dot: TripleDot, nodes: int) -> np.ndarray:
-    r""":math:`\int dE\, e^{-\beta(E-\mathcal E_{min})}|t_{k\ell}|^2/(p_kp_\ell)` over the
-    energies where both channels are open."""
+    r""":math:`\int dE\, e^{-\beta(E-E_{k\ell})}|t_{k\ell}|^2/(p_kp_\ell)` over the
+    energies where both channels are open, :math:`E_{k\ell} = \max(\mathcal E_k,
+    \mathcal E_\ell)` (so :math:`E - E_{k\ell} = \min(x_k, x_\ell) > 0`: no overflow)."""
     x, W = _energy_nodes(dot, nodes)
     t = _t_from_offsets(dot, x)
     p = np.sqrt(2 * dot.mass * np.clip(x, 0, None))
     both = (x[:, :, None] > 0) & (x[:, None, :] > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(both, np.abs(t) ** 2 / (p[:, :, None] * p[:, None, :]), 0.0)
+    above = np.minimum(x[:, :, None], x[:, None, :])  # E - E_kl
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        f = np.where(both, np.exp(-dot.beta * above) * np.abs(t) ** 2
+                     / (p[:, :, None] * p[:, None, :]), 0.0)
     return np.einsum("e,ekl->kl", W, f)
 
 
-def _rates_from_kernel(dot: TripleDot, K: np.ndarray) -> np.ndarray:
+def _checked_kernel(dot: TripleDot, nodes: int) -> np.ndarray:
+    """:func:`_kernel`, warning ``QuadratureWarning`` if halving the nodes changes it."""
+    _validate.instance("dot", dot, TripleDot)
+    nodes = _validate.integer("nodes", nodes, 8)  # the error estimate uses nodes // 2 >= 4
+    K = _kernel(dot, nodes)
+    K_half = _kernel(dot, nodes // 2)
+    off = ~np.eye(3, dtype=bool)
+    # |t_kl|^2 of the round-off couplings of equal V is ~1e-32 of the elastic |t_kk|^2
+    if not np.all(np.isfinite(K)) or not np.all(K[off] > 1e-24 * K.max()):
+        raise ValueError(f"V={dot.V.tolist()}, beta={dot.beta}: the inelastic rates {K[off]} "
+                         "are not all finite and positive, so the master equation (19) has no "
+                         "unique stationary state (equal V_1 = V_2 = V_3 couple no levels)")
+    err = float(np.max(np.abs(K - K_half)[off] / K[off]))
+    if not err <= QUADRATURE_RTOL:
+        warnings.warn(f"rates changed by {err:.1e} (relative) when the quadrature nodes were "
+                      f"halved from {nodes}; pass a larger nodes", QuadratureWarning,
+                      stacklevel=3)
+    return K
+
+
+def _log_rates(dot: TripleDot, K: np.ndarray) -> np.ndarray:
+    r""":math:`\ln a_{k\ell}` (diagonal -inf): the prefactor of Eq. (20) times the kernel,
+    times :math:`e^{-\beta\max(0, \mathcal E_k - \mathcal E_\ell)}`."""
     Z = np.sqrt(2 * np.pi * dot.mass / dot.beta)
-    pref = dot.density * dot.mass**2 / (np.pi * Z)
-    a = pref * K * np.exp(-dot.beta * (dot.levels.min() - dot.levels))[None, :]
-    np.fill_diagonal(a, 0.0)
-    return a
+    log_pref = np.log(dot.density) + 2 * np.log(dot.mass) - np.log(np.pi * Z)
+    up = np.maximum(dot.levels[:, None] - dot.levels[None, :], 0.0)
+    with np.errstate(divide="ignore"):
+        la = log_pref + np.log(K) - dot.beta * up
+    np.fill_diagonal(la, -np.inf)
+    return la
 
 
 def rates(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
@@ -169,17 +200,9 @@ def rates(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
         ``a[k, l]`` is the rate of the transition l -> k (levels in the order
         (+, 0, -)); the diagonal (elastic scattering) is set to zero, since it does not enter
         Eq. (19). Warns ``QuadratureWarning`` if halving the nodes changes a rate by more
-        than ``QUADRATURE_RTOL``.
+        than ``QUADRATURE_RTOL``. Upward rates below 1e-308 (large :math:`\beta`) are 0.
     """
-    K = _kernel(dot, nodes)
-    K_half = _kernel(dot, nodes // 2)
-    off = ~np.eye(3, dtype=bool)
-    err = float(np.max(np.abs(K - K_half)[off] / np.abs(K)[off]))
-    if err > QUADRATURE_RTOL:
-        warnings.warn(f"rates changed by {err:.1e} (relative) when the quadrature nodes were "
-                      f"halved from {nodes}; pass a larger nodes", QuadratureWarning,
-                      stacklevel=2)
-    return _rates_from_kernel(dot, K)
+    return np.exp(_log_rates(dot, _checked_kernel(dot, nodes)))
 
 
 def detailed_balance_ratios(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
@@ -190,12 +213,11 @@ def detailed_balance_ratios(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
     -------
     ndarray, shape (3, 3)
         ``I[k, l]``; ``I[k, l] * I[l, k] = 1``, diagonal 1. Detailed balance, Eq. (1), holds
-        iff all are 1.
+        iff all are 1. The Boltzmann factors cancel: :math:`I(k,\ell)` is the ratio of the
+        pair's two kernels, finite at any :math:`\beta`.
     """
-    a = rates(dot, nodes=nodes)
-    w = np.exp(-dot.beta * (dot.levels - dot.levels.min()))
-    num = a * w[None, :] + np.eye(3)  # unit diagonal: I(k, k) = 1
-    return num / num.T
+    K = _checked_kernel(dot, nodes)
+    return K / K.T
 
 
 def generator(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
@@ -208,20 +230,26 @@ def generator(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
 def evolve(dot: TripleDot, p0, times, *, nodes: int = 32) -> Result:
     """Populations p(t) of Eq. (19) from ``p0`` (order (+, 0, -)), by matrix exponentials.
 
+    Parameters
+    ----------
+    dot : TripleDot
+    p0 : sequence of 3 floats
+        Initial populations, >= 0 and summing to 1.
+    times : sequence of floats
+        Output times, >= 0 and strictly increasing (p0 is the state at t = 0).
+
     Returns a trajectory ``Result`` with ``occupations`` of shape (len(times), 3) and the
     entropy production Eq. (25) per time in ``observables["entropy_production"]`` (NaN
     while a population is exactly zero, where Eq. 25 is singular).
     """
-    p0 = np.asarray(p0, dtype=float)
-    if p0.shape != (3,) or np.any(p0 < 0) or abs(p0.sum() - 1) > 1e-12:
-        raise ValueError(f"p0 must be three probabilities summing to 1, got {p0}")
-    times = np.asarray(times, dtype=float)
+    _validate.instance("dot", dot, TripleDot)
+    p0 = _probabilities("p0", p0)
+    times = _validate.output_times(_validate.real_array("times", times, 0.0))
     W = generator(dot, nodes=nodes)
     p = np.array([expm(W * t) @ p0 for t in times])
     positive = np.all(p > 0, axis=1)
     logs = np.log(np.where(positive[:, None], p, 1.0))
-    sigma = np.where(positive, np.einsum("tk,tk->t", p @ W.T, np.log(dot.gibbs()) - logs),
-                     np.nan)
+    sigma = np.where(positive, np.einsum("tk,tk->t", p @ W.T, dot.log_gibbs() - logs), np.nan)
     return Result(method="ldl", kind="trajectory", model=dot.params(),
                   options={"nodes": nodes}, energies=dot.levels.copy(), occupations=p,
                   times=times, observables={"entropy_production": sigma},
@@ -237,7 +265,7 @@ def probability_currents(dot: TripleDot, p=None, *, nodes: int = 32) -> np.ndarr
     would not make K antisymmetric (tested).
     """
     a = rates(dot, nodes=nodes)
-    p = dot.gibbs() if p is None else np.asarray(p, dtype=float)
+    p = dot.gibbs() if p is None else _probabilities("p", p)
     return a * p[None, :] - (a * p[None, :]).T
 
 
@@ -281,37 +309,50 @@ def entropy_production(dot: TripleDot, p, *, nodes: int = 32) -> dict:
         :math:`\sum_{k>j} a_{jk}p^{eq}_k[1 - I(k,j)]\ln I(k,j) \le 0`, the second term in
         the Gibbs state.
     """
-    p = np.asarray(p, dtype=float)
-    if p.shape != (3,) or np.any(p <= 0):
-        raise ValueError(f"p must be three positive populations, got {p}")
-    a, ratio = rates(dot, nodes=nodes), detailed_balance_ratios(dot, nodes=nodes)
+    p = _probabilities("p", p)
+    if np.any(p <= 0):
+        raise ValueError(f"p must be three positive populations (Eq. 25 has ln p), got {p}")
+    _validate.instance("dot", dot, TripleDot)
+    K_int = _checked_kernel(dot, nodes)
+    la = _log_rates(dot, K_int)
+    a, ratio = np.exp(la), K_int / K_int.T
     peq = dot.gibbs()
     W = a - np.diag(a.sum(axis=0))
-    total = float((W @ p) @ (np.log(peq) - np.log(p)))
+    total = float((W @ p) @ (dot.log_gibbs() - np.log(p)))
     K = a * p[None, :] - (a * p[None, :]).T
     j, k = np.triu_indices(3, 1)  # pairs with k > j
-    schnak = float(np.sum(K[j, k] * np.log(p[k] * a[j, k] / (p[j] * a[k, j]))))
+    lp = np.log(p)
+    schnak = float(np.sum(K[j, k] * (lp[k] + la[j, k] - lp[j] - la[k, j])))
     viol = float(np.sum(K[j, k] * np.log(ratio[k, j])))
     eq27 = float(np.sum(a[j, k] * peq[k] * (1 - ratio[k, j]) * np.log(ratio[k, j])))
     return {"total": total, "schnakenberg": schnak, "detailed_balance_violation": viol,
             "equilibrium_violation_term": eq27}
 
 
-def _stationary(a: np.ndarray) -> np.ndarray:
-    """Stationary state of three levels by Kirchhoff's matrix-tree theorem: p_k is the sum
-    over the spanning trees directed to k of the products of their rates. All terms are
-    positive, so even populations of 1e-300 keep full relative precision."""
-    p = np.empty(3)
+def _stationary(la: np.ndarray) -> np.ndarray:
+    """Stationary state of three levels from the log-rates ``la`` by Kirchhoff's
+    matrix-tree theorem: p_k is the sum over the spanning trees directed to k of the
+    products of their rates. All terms are positive and summed as logarithms, so even
+    populations of 1e-300 keep full relative precision, and none overflows."""
+    lp = np.empty(3)
     for k in range(3):
         i, j = (k + 1) % 3, (k + 2) % 3
-        p[k] = a[k, i] * a[k, j] + a[j, i] * a[k, j] + a[i, j] * a[k, i]
-    return p / p.sum()
+        lp[k] = logsumexp([la[k, i] + la[k, j], la[j, i] + la[k, j], la[i, j] + la[k, i]])
+    return np.exp(lp - logsumexp(lp))
+
+
+def _probabilities(name: str, p) -> np.ndarray:
+    """Three finite populations >= 0 summing to 1."""
+    p = _validate.real_array(name, p, 0.0, 1.0, shape=(3,))
+    if abs(p.sum() - 1) > 1e-12:
+        raise ValueError(f"{name} must be three probabilities summing to 1, got {p}")
+    return p
 
 
 def steady_state(dot: TripleDot, *, nodes: int = 32) -> np.ndarray:
     """Stationary populations of the Pauli master equation (19), in the order of
     ``dot.levels`` (+, 0, -); :func:`solve` gives them with currents and diagnostics."""
-    return _stationary(rates(dot, nodes=nodes))
+    return _stationary(_log_rates(dot, _checked_kernel(dot, nodes)))
 
 
 def solve(dot: TripleDot, *, nodes: int = 32) -> Result:
@@ -327,16 +368,18 @@ def solve(dot: TripleDot, *, nodes: int = 32) -> Result:
         (Eq. 32), ``gibbs`` (Eq. 12). ``diagnostics``: ``residual`` = max|W p|,
         ``gibbs_residual`` = max|W p_eq| (property 2), ``distance_from_gibbs`` = max|p - p_eq|.
     """
-    a = rates(dot, nodes=nodes)
+    K_int = _checked_kernel(dot, nodes)
+    la = _log_rates(dot, K_int)
+    a = np.exp(la)
     W = a - np.diag(a.sum(axis=0))
-    p = _stationary(a)
+    p = _stationary(la)
     peq = dot.gibbs()
     K = a * p[None, :] - (a * p[None, :]).T
     scale = np.abs(W).max()
     return Result(
         method="ldl", kind="steady_state", model=dot.params(), options={"nodes": nodes},
         energies=dot.levels.copy(), occupations=p, current=float(K[0, 2]),
-        observables={"rates": a, "I": detailed_balance_ratios(dot, nodes=nodes), "K": K,
+        observables={"rates": a, "I": K_int / K_int.T, "K": K,
                      "heat_currents": K * (dot.levels[:, None] - dot.levels[None, :]),
                      "gibbs": peq},
         diagnostics={"residual": float(np.abs(W @ p).max() / scale),

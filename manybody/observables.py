@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate
 from .models.base import FreeFermionRing
 from .models.spin import SpinChain, to_sparse
 
@@ -25,6 +26,10 @@ def from_occupations(model: FreeFermionRing, n: np.ndarray) -> dict:
     :math:`I_s = \sum_{k\nu} w^s_{k\nu} n_{k\nu}` with
     :meth:`~manybody.models.FreeFermionRing.current_weights`.
     """
+    _validate.instance("model", model, FreeFermionRing)
+    n = np.asarray(n)
+    if n.ndim == 0 or n.shape[-1] != model.n_modes:
+        raise ValueError(f"occupations must have shape (..., {model.n_modes}), got {n.shape}")
     parts = {s: n @ w.reshape(-1) for s, w in model.current_weights().items()}
     return _assemble(model, _shape(model, n), parts)
 
@@ -32,6 +37,10 @@ def from_occupations(model: FreeFermionRing, n: np.ndarray) -> dict:
 def from_correlations(model: FreeFermionRing, C: np.ndarray) -> dict:
     r"""Observables from :math:`C_{k,\nu\mu} = \langle\eta^\dagger_{k\nu}\eta_{k\mu}\rangle`,
     shape ``(L, n_bands, n_bands)``: :math:`I_s = \sum_k \mathrm{Tr}[V_s(k) C(k)^T]`."""
+    _validate.instance("model", model, FreeFermionRing)
+    shape = (model.L, model.n_bands, model.n_bands)
+    if np.shape(C) != shape:
+        raise ValueError(f"C must have shape {shape}, got {np.shape(C)}")
     parts = {s: float(np.real(np.sum(V * np.swapaxes(C, 1, 2))))
              for s, V in model.current_matrices().items()}
     n = np.real(np.diagonal(C, axis1=1, axis2=2)).reshape(-1)
@@ -68,7 +77,8 @@ def gge_dissipative_current(model: FreeFermionRing, jumps: list, n: np.ndarray) 
     displacement between two plane waves, 0, and :math:`\sum_c D_{cc}n_c` is imaginary
     because d is odd; a test checks this, and the tGGE then needs the nonequilibrium jumps only.
     """
-    n = np.asarray(n, dtype=float).reshape(-1)
+    _validate.instance("model", model, FreeFermionRing)
+    n = _validate.real_array("n", n, 0.0, 1.0, shape=(model.n_modes,))
     d = model.displacements
     Rn = model.to_real_space(np.diag(n))
     total = 0.0
@@ -93,7 +103,10 @@ def spin_observables(model: SpinChain, rho: np.ndarray) -> dict:
     ``rdm01``, its ``negativity`` :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19) and its
     von Neumann ``entropy``.
     """
+    _validate.instance("model", model, SpinChain)
     L = model.L
+    if np.shape(rho) != (2**L, 2**L):
+        raise ValueError(f"rho must have shape (2^L, 2^L) = {(2**L, 2**L)}, got {np.shape(rho)}")
     expect = lambda terms: float(np.real(to_sparse(terms, L).multiply(rho.T).sum()))  # noqa: E731
     terms = [model.current_terms(b) for b in model.bonds]
     currents = {k: np.array([expect(t[k]) for t in terms]) for k in terms[0]}

@@ -237,3 +237,32 @@ def test_fig4_command_writes_png_and_json(tmp_path):
     numbers = json.loads((tmp_path / "wire_fig4.json").read_text())["numbers"]
     N, nr = np.array(numbers["mu_bar=1_N"]), np.array(numbers["mu_bar=1"])
     np.testing.assert_allclose(nr[(N - 3) % 3 == 0], 0.0, atol=1e-12)
+
+
+# ---------------------------------------------------------------- honest diagnostics (issue 12)
+
+@pytest.mark.parametrize("nodes", [2, 4])
+def test_starved_quadrature_warns_and_its_estimate_bounds_the_error(nodes):
+    """nodes = 2 once returned I_1 off by 7e-6 with residual 1e-15: the Newton residual says
+    nothing about the integrals. Now the nodes // 2 estimate is reported and warned about."""
+    from manybody.errors import QuadratureWarning
+
+    w = QuantumWire(N=6, gamma=1.0, mu_bar=1.0, delta_mu=0.6, I_g=0.05, sources=(2,),
+                    drains=(5,))
+    ref = wire.quantum_steady_state(w, nodes=64)
+    assert ref.diagnostics["quadrature_error"] < 1e-14
+    with pytest.warns(QuadratureWarning, match="nodes"):
+        r = wire.quantum_steady_state(w, nodes=nodes)
+    err = max(abs(r.I_in - ref.I_in), np.abs(r.observables["J"] - ref.observables["J"]).max())
+    assert 1e-12 < err <= r.diagnostics["quadrature_error"]
+
+
+@pytest.mark.parametrize("tol", [1e-2, 1e-4])
+def test_loose_tol_residual_bounds_the_current_error(tol):
+    w = QuantumWire(N=10, gamma=0.5, mu_bar=0.3, delta_mu=0.4, I_g=0.02)
+    ref = wire.quantum_steady_state(w)
+    r = wire.quantum_steady_state(w, tol=tol)
+    assert 0 < abs(r.I_in - ref.I_in) <= r.diagnostics["residual"]
+    # Kirchhoff at every site, and no net charge enters the wire
+    assert r.diagnostics["conservation_error"] < 1e-15
+    assert abs(np.nansum(r.observables["I"])) < 1e-15

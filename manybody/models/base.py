@@ -37,6 +37,9 @@ from scipy import sparse
 
 from .. import _validate
 
+MAX_EXPONENT = 700.0
+"""Largest exponent of a Boltzmann factor e^x the rates may hold (e^709 is the float limit)."""
+
 
 @dataclass(frozen=True)
 class Rates:
@@ -55,8 +58,18 @@ class Rates:
             raise ValueError("Rates needs either f and g (factorized) or matrix (dense)")
         for name in ("f", "g", "matrix"):
             arr = getattr(self, name)
-            if arr is not None and (not np.all(np.isfinite(arr)) or np.any(arr < 0)):
-                raise ValueError(f"rates {name} must be finite and non-negative")
+            if arr is not None:
+                arr = _validate.real_array(f"rates {name}", arr)
+                if np.any(arr < 0):
+                    raise ValueError(f"rates {name} must be finite and non-negative")
+                if arr.ndim != 2:
+                    raise ValueError(f"rates {name} must be a 2-d array, got shape {arr.shape}")
+                object.__setattr__(self, name, arr)
+        if self.matrix is not None and self.matrix.shape[0] != self.matrix.shape[1]:
+            raise ValueError(f"rates matrix must be square, got shape {self.matrix.shape}")
+        if self.matrix is None and self.f.shape != self.g.shape:
+            raise ValueError(f"rates f and g must have the same shape (R, M), got "
+                             f"{self.f.shape} and {self.g.shape}")
 
     @property
     def factorized(self) -> bool:
@@ -245,6 +258,11 @@ class FreeFermionRing(ABC):
         """
         e = self.modes.flat_energies
         e0 = 0.5 * (e.max() + e.min())
+        if 0.25 * self.beta * (e.max() - e.min()) > MAX_EXPONENT:
+            raise ValueError(
+                f"beta={self.beta}: the thermal rates e^(beta (e_b - e_a)/2) overflow a float "
+                f"for this bandwidth {e.max() - e.min():.3g}; beta must be <= "
+                f"{4 * MAX_EXPONENT / (e.max() - e.min()):.4g}")
         f = np.exp(-0.5 * self.beta * (e - e0))[None, :]
         g = (self.J / self.L) * np.exp(0.5 * self.beta * (e - e0))[None, :]
         return Rates(f=f, g=g)

@@ -123,6 +123,9 @@ class NonreciprocalChain(FreeFermionRing):
             f = drop_roundoff(np.abs(1.0 + self.delta * np.exp(-1j * k)) ** 2)
             g = pref * drop_roundoff(np.abs(1.0 - self.delta_prime * np.exp(1j * k)) ** 2)
             return Rates(f=f[None, :], g=g[None, :])
+        # meshgrids, the complex amplitudes and their squares: ~ 64 bytes per pair of modes
+        _validate.memory_guard("the dense rates of Delta(k, p)", "L", self.L,
+                               lambda n: 64.0 * n * n, minimum=2)
         q_to, k_from = np.meshgrid(k, k, indexing="ij")
         amp = self._delta(k_from, wrap_momentum(k_from - q_to))
         if amp.shape != (self.L, self.L) or not np.all(np.isfinite(amp)):

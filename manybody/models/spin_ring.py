@@ -87,8 +87,9 @@ class MetelmannClerkRing(SpinChain):
         self.flux = _validate.real("flux", flux)
         self.hx = _validate.real("hx", hx)
         self.jzz = _validate.real("jzz", jzz)
-        if dissipation_range not in (1, 2):
-            raise ValueError(f"dissipation_range must be 1 or 2, got {dissipation_range!r}")
+        dissipation_range = _validate.choice(
+            "dissipation_range", _validate.integer("dissipation_range", dissipation_range, 1),
+            (1, 2))
         if dissipation_range >= L:
             raise ValueError(f"dissipation_range={dissipation_range} needs L > "
                              f"{dissipation_range}, got L={L}")
@@ -98,6 +99,9 @@ class MetelmannClerkRing(SpinChain):
     def minimal(cls, L: int, alpha: complex, delta: complex, mu: float = 1.0,
                 **kwargs) -> MetelmannClerkRing:
         """The minimal model of Sec. IV: :math:`\\gamma = \\alpha^*`, :math:`\\beta = \\delta^*`."""
+        # validate here, so that a bad delta is reported as delta, not as beta = delta*
+        alpha = _validate.complex_number("alpha", alpha)
+        delta = _validate.complex_number("delta", delta)
         return cls(L, alpha=alpha, beta=np.conj(delta), gamma=np.conj(alpha), delta=delta,
                    mu=mu, **kwargs)
 

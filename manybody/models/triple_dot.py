@@ -66,10 +66,9 @@ class TripleDot:
     name = "triple-dot"
 
     def __init__(self, V, levels=None, *, beta, tau=None, phi=None, mass=1.0, density=1.0):
-        V = np.asarray(V, dtype=float) if np.ndim(V) == 1 else None
-        if V is None or V.shape != (3,) or not np.all(np.isfinite(V)):
-            raise ValueError("V must be three finite contact strengths (V_1, V_2, V_3)")
-        if np.any(V < 0) or not np.any(V > 0):
+        V = _validate.real_array("V (three contact strengths V_1, V_2, V_3 >= 0)", V, 0.0,
+                                 shape=(3,))
+        if not np.any(V > 0):
             raise ValueError(f"V must be >= 0 (repulsive, Eq. 29) and not all zero, got {V}")
         self.V = V
         self.beta = _validate.real("beta", beta, 0.0, open_lo=True)
@@ -87,9 +86,10 @@ class TripleDot:
             self.phi = _validate.real("phi", phi)
             m = np.array([1, 0, -1])
             levels = 2 * self.tau * np.cos(2 * np.pi * (m - self.phi) / 3)
-        levels = np.asarray(levels, dtype=float) if np.ndim(levels) == 1 else None
-        if levels is None or levels.shape != (3,) or not np.all(np.isfinite(levels)):
-            raise ValueError("levels must be three finite energies (E_+, E_0, E_-)")
+            if not np.all(np.isfinite(levels)):  # e.g. |tau| near the largest float
+                raise ValueError(f"tau: the levels 2 tau cos(...) overflow, got tau={tau}")
+        levels = _validate.real_array("levels (three energies E_+, E_0, E_-)", levels,
+                                      shape=(3,))
         gaps = np.abs(levels[:, None] - levels[None, :])[np.triu_indices(3, 1)]
         if gaps.min() <= 1e-9 * max(1.0, np.abs(levels).max()):
             what = "levels" if self.tau is None else "phi"
@@ -109,9 +109,15 @@ class TripleDot:
         U = self.eigenvectors
         return U.conj().T @ np.diag(self.V) @ U
 
+    def log_gibbs(self) -> np.ndarray:
+        r""":math:`\ln p^{eq}_k = -\beta\mathcal E_k - \ln Z`, finite at any :math:`\beta`
+        (where :math:`p^{eq}_k` itself underflows to 0)."""
+        x = -self.beta * (self.levels - self.levels.min())
+        return x - np.log(np.exp(x).sum())  # the largest term is exp(0) = 1: no overflow
+
     def gibbs(self) -> np.ndarray:
         r"""Gibbs populations :math:`p^{eq}_k = e^{-\beta\mathcal E_k}/Z` (Eq. 12)."""
-        w = np.exp(-self.beta * (self.levels - self.levels.min()))
+        w = np.exp(-self.beta * (self.levels - self.levels.min()))  # largest term 1
         return w / w.sum()
 
     def params(self) -> dict:

@@ -8,7 +8,11 @@ Sites are numbered l = 1..N as in the paper; units e = v_F = a = tau = 1 (classi
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from .. import _validate
 
@@ -127,11 +131,7 @@ class QuantumWire:
                                  f"drains, got {N}; give sources and drains explicitly")
             src, drn = tuple(range(2, N - 1, 2)), tuple(range(3, N, 2))
         else:
-            src, drn = tuple(self.sources), tuple(self.drains)
-        for name, sites in (("sources", src), ("drains", drn)):
-            if any(isinstance(s, bool) or not isinstance(s, int) or not 2 <= s <= N - 1
-                   for s in sites) or len(set(sites)) != len(sites):
-                raise ValueError(f"{name} must be distinct sites in 2..N-1={N - 1}, got {sites}")
+            src, drn = _sites("sources", self.sources, N), _sites("drains", self.drains, N)
         if set(src) & set(drn) or len(src) != len(drn):
             raise ValueError(f"sources and drains must be disjoint and as many, got {src}, {drn}")
         object.__setattr__(self, "sources", src)
@@ -159,3 +159,15 @@ class QuantumWire:
         return {"model": self.name, "N": self.N, "gamma": self.gamma, "mu_bar": self.mu_bar,
                 "delta_mu": self.delta_mu, "I_g": self.I_g, "sources": list(self.sources),
                 "drains": list(self.drains), "gamma_end": self.gamma_end, "temperature": 0.0}
+
+
+def _sites(name: str, sites: object, N: int) -> tuple[int, ...]:
+    """Distinct bulk sites 2..N-1 as a tuple of ints (numpy integers accepted)."""
+    if isinstance(sites, (str, bytes)) or not isinstance(sites, Iterable):
+        raise ValueError(f"{name} must be a sequence of distinct sites in 2..N-1={N - 1}, "
+                         f"got {sites!r}")
+    sites = tuple(sites)
+    if any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral)
+           or not 2 <= s <= N - 1 for s in sites) or len(set(sites)) != len(sites):
+        raise ValueError(f"{name} must be distinct sites in 2..N-1={N - 1}, got {sites}")
+    return tuple(int(s) for s in sites)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, logsumexp
 
+from .. import _validate
+
 
 def _log_esp(lx: np.ndarray, K: int) -> np.ndarray:
     """``out[i, k] = log e_k(x_0, ..., x_{i-1})`` for i = 0..M, k = 0..K."""
@@ -40,7 +42,8 @@ def canonical_occupations(n: np.ndarray, particle_number: int) -> np.ndarray:
     particle_number : int
         N, between the number of full modes and the number of not-empty modes.
     """
-    n = np.asarray(n, dtype=float).reshape(-1)
+    n = _validate.real_array("n", n, 0.0, 1.0).reshape(-1)
+    particle_number = _validate.integer("particle_number", particle_number, 0)
     full, empty = n >= 1.0, n <= 0.0
     free = ~(full | empty)
     K = particle_number - int(full.sum())

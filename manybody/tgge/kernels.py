@@ -14,6 +14,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .. import _validate
+from ..models.base import Rates
+
 
 @njit(parallel=True, cache=True)
 def rhs_dense(W: np.ndarray, WT: np.ndarray, n: np.ndarray, out: np.ndarray) -> None:
@@ -64,8 +67,8 @@ class RateEquation:
     """
 
     def __init__(self, rates, kernel: str = "auto") -> None:
-        if kernel not in ("auto", "factorized", "dense"):
-            raise ValueError(f"kernel must be 'auto', 'factorized' or 'dense', got {kernel!r}")
+        _validate.instance("rates", rates, Rates)
+        _validate.choice("kernel", kernel, ("auto", "factorized", "dense"))
         if kernel == "factorized" and not rates.factorized:
             raise ValueError("kernel='factorized' needs factorized rates; these are dense")
         self.kernel = "factorized" if (kernel == "auto" and rates.factorized) else kernel
@@ -74,7 +77,9 @@ class RateEquation:
         if self.kernel == "factorized":
             self._f = np.ascontiguousarray(rates.f, dtype=np.float64)
             self._g = np.ascontiguousarray(rates.g, dtype=np.float64)
-        else:
+        else:  # W, its contiguous transpose and the factorized product: 3 M^2 floats
+            _validate.memory_guard("the dense tGGE rate matrix", "modes", rates.size,
+                                   lambda m: 24.0 * m * m)
             W = rates.dense()
             self._W = np.ascontiguousarray(W, dtype=np.float64)
             self._WT = np.ascontiguousarray(W.T, dtype=np.float64)

@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from .. import observables
+from .. import _validate, observables
 from .._validate import output_times, real
 from ..errors import ConvergenceError, DegenerateSteadyStateWarning
 from ..models.base import FreeFermionRing, Rates
@@ -43,7 +43,9 @@ def gibbs_occupations(energies: np.ndarray, beta: float, particle_number: float)
     Returns ``(n, mu)``; :math:`\mu` is found by bracketing. At :math:`\beta = 0` the
     occupations are uniform and ``mu`` is returned as nan.
     """
-    e = np.asarray(energies, dtype=float)
+    e = _validate.real_array("energies", energies).reshape(-1)
+    beta = real("beta", beta, 0.0)
+    particle_number = real("particle_number", particle_number)
     M = e.size
     if not 0 < particle_number < M:
         raise ValueError(f"particle_number must lie in (0, {M}), got {particle_number}")
@@ -210,6 +212,7 @@ def _relax(rhs: RateEquation, rates: Rates, n0: np.ndarray, tol: float, max_chun
 
 
 def _initial_occupations(model: FreeFermionRing, initial, filling: float | None) -> np.ndarray:
+    _validate.instance("model", model, FreeFermionRing)
     M = model.n_modes
     if isinstance(initial, str):
         f = 0.5 if filling is None else real("filling", filling, 0.0, 1.0)
@@ -224,9 +227,10 @@ def _initial_occupations(model: FreeFermionRing, initial, filling: float | None)
         )
     if filling is not None:
         raise ValueError("give either filling or an initial array (which sets the filling)")
-    n = np.asarray(initial, dtype=float).reshape(-1)
-    if n.size != M or np.any(n < 0) or np.any(n > 1) or not np.all(np.isfinite(n)):
-        raise ValueError(f"initial occupations must be {M} numbers in [0, 1] (shape of modes)")
+    n = _validate.real_array("initial", initial, 0.0, 1.0).reshape(-1)
+    if n.size != M:
+        raise ValueError(f"initial occupations must be {M} numbers in [0, 1] (shape of modes), "
+                         f"got {n.size}")
     return n
 
 
@@ -277,8 +281,7 @@ def steady_state(
     """
     t0 = time.perf_counter()
     tol = real("tol", tol, 0.0, 1e-2, open_lo=True)
-    if ensemble not in ("grand_canonical", "canonical"):
-        raise ValueError(f"ensemble must be 'grand_canonical' or 'canonical', got {ensemble!r}")
+    _validate.choice("ensemble", ensemble, ("grand_canonical", "canonical"))
     n_init = _initial_occupations(model, initial, filling)
     N_total = n_init.sum()
     if ensemble == "canonical" and abs(N_total - round(N_total)) > 1e-9:
@@ -409,7 +412,10 @@ def evolve(
         Show a progress bar over the output times.
     """
     t0 = time.perf_counter()
-    times = output_times(times)
+    times = output_times(_validate.real_array("times", times))
+    rtol = real("rtol", rtol, 0.0, 1.0, open_lo=True)  # NaN would make solve_ivp loop forever
+    atol = real("atol", atol, 0.0, 1.0, open_lo=True)
+    progress = _validate.boolean("progress", progress)
     n0 = _initial_occupations(model, initial, filling)
     rhs = RateEquation(model.rates(), kernel)
     traj = np.empty((times.size, n0.size))
