@@ -42,3 +42,13 @@ class SizeError(ValueError):
     ``MANYBODY_MEMORY_LIMIT`` (bytes, or with a unit: ``"8GB"``) overrides the memory
     considered available.
     """
+
+
+class UnphysicalStateError(RuntimeError):
+    """A solver's density matrix fails a physical check (trace 1, hermiticity, positivity of
+    the reduced states or occupations in [0, 1]) beyond its tolerance.
+
+    The message gives the violated check and its numbers. It signals a numerical failure or a
+    singular system (e.g. several steady states), not a property of the physics; tighten the
+    solver tolerance or change the parameters.
+    """
