@@ -220,3 +220,30 @@ def test_kmc_error_bar_covers_the_exact_error_even_when_starved(model):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ed.kmc_steady_state(model, sweeps=20, batches=10, seed=0)
+
+
+@pytest.mark.slow
+def test_evolve_limit_is_the_projection_onto_the_four_steady_states():
+    """RashbaZeemanChain(4, gamma_neq=1): the block Liouvillian has a 4-dimensional kernel;
+    the t -> infinity limit of the Gibbs state (its biorthogonal projection onto the kernel)
+    carries I = -0.53876, which evolve reaches at t = 1e4 (about 100 s)."""
+    from scipy import linalg
+
+    from manybody.ed import solver
+
+    sector = solver._sector(GAMMA1, 0.5)
+    H, c_ops = solver.lindblad_operators(GAMMA1, sector)
+    block = solver.momentum_block(GAMMA1, sector, H, c_ops)
+    w, left, right = linalg.eig(block.superoperator(H, c_ops).toarray(), left=True)
+    kernel = np.abs(w) < 1e-9
+    assert kernel.sum() == 4
+    R, Lh = right[:, kernel], left[:, kernel].conj().T
+    E = H.diagonal().real
+    s, sp = block.pairs()
+    weights = np.exp(-GAMMA1.beta * (E - E.min()))
+    x0 = np.where(s == sp, weights[s] / weights.sum(), 0.0)
+    rho = block.unpack(R @ np.linalg.solve(Lh @ R, Lh @ x0), sector.dim)
+    limit = solver._observe(GAMMA1, sector, rho, {})["current"]
+    assert limit == pytest.approx(-0.53876, abs=1e-5)
+    gibbs = ed.evolve(GAMMA1, [0.0, 1e4], initial="gibbs")
+    assert gibbs.current[-1] == pytest.approx(limit, abs=1e-6)

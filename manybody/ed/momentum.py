@@ -68,32 +68,38 @@ class MomentumBlock:
         self.dim = int(self.offsets[-1])
         self.L = L
 
-    def superoperator(self, H: sparse.spmatrix, c_ops: list) -> sparse.csr_matrix:
-        """The Liouvillian restricted to the block (formula in the module docstring)."""
+    def _kron_factors(self, H: sparse.spmatrix, c_ops: list):
+        """``(K', K, A, B)``: the Liouvillian restricted to the block is the sum of
+        ``kron(A, B)`` placed at block rows K' and columns K (module docstring)."""
         Heff = (H - 0.5j * sum((c.conj().T @ c for c in c_ops), sparse.csr_matrix(H.shape)))
         Heff = sparse.csr_matrix(Heff)
-        blocks = []
         for K, g in enumerate(self.groups):
             if g.size == 0:
                 continue
             h = Heff[g][:, g]
             eye = sparse.identity(g.size, format="csr")
-            term = sparse.kron(eye, -1j * h) + sparse.kron(1j * h.conj(), eye)
-            blocks.append((K, K, term))
+            yield K, K, eye, -1j * h
+            yield K, K, 1j * h.conj(), eye
         for c in c_ops:
             c = sparse.csr_matrix(c)
             for K, g in enumerate(self.groups):
                 if g.size == 0:
                     continue
                 sub_all = c[:, g]
-                targets = np.unique(self.K[sub_all.nonzero()[0]])
-                for Kp in targets:
+                for Kp in np.unique(self.K[sub_all.nonzero()[0]]):
                     sub = sub_all[self.groups[Kp]]
                     if sub.nnz:
-                        blocks.append((Kp, K, sparse.kron(sub.conj(), sub)))
+                        yield Kp, K, sub.conj(), sub
+
+    def superoperator_entries(self, H: sparse.spmatrix, c_ops: list) -> int:
+        """Entries :meth:`superoperator` stores before summing duplicates (no allocation)."""
+        return sum(A.nnz * B.nnz for _, _, A, B in self._kron_factors(H, c_ops))
+
+    def superoperator(self, H: sparse.spmatrix, c_ops: list) -> sparse.csr_matrix:
+        """The Liouvillian restricted to the block (formula in the module docstring)."""
         rows, cols, vals = [], [], []
-        for Kp, K, b in blocks:
-            b = b.tocoo()
+        for Kp, K, A, B in self._kron_factors(H, c_ops):
+            b = sparse.kron(A, B, format="coo")
             rows.append(b.row + self.offsets[Kp])
             cols.append(b.col + self.offsets[K])
             vals.append(b.data)

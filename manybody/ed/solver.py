@@ -111,26 +111,26 @@ def momentum_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatri
     """The zero momentum-difference block of ``sector``, refused above ``MAX_BLOCK_DIM``
     unknowns or when the peak memory of building and solving it exceeds the available memory.
 
-    Peak memory: about 100 bytes per superoperator entry (the COO blocks, their
-    concatenation and the CSR matrix) with at most ``2 max_row(Heff) + sum_m max_row(L_m)^2``
-    entries per row, plus 3300 bytes per unknown (200 GMRES Krylov vectors).
+    Peak memory: about 110 bytes per stored superoperator entry (COO pieces, their
+    concatenation and the CSR matrix; counted by
+    :meth:`~manybody.ed.momentum.MomentumBlock.superoperator_entries` without building it),
+    plus 3300 bytes per unknown (200 GMRES Krylov vectors). Other L are extrapolated with
+    the same entries per unknown and about C(M, N)^2 / L unknowns.
     """
     block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
     name = f"L={model.L}, N={sector.n_particles}"
     if block.dim > MAX_BLOCK_DIM:
         raise SizeError(f"{name}: the momentum block has {block.dim} unknowns > MAX_BLOCK_DIM="
                         f"{MAX_BLOCK_DIM}; use a smaller L (or filling closer to 0 or 1)")
-    row = lambda A: int(np.diff(sparse.csr_matrix(A).indptr).max(initial=0))  # noqa: E731
-    heff = H + sum((c.conj().T @ c for c in c_ops), sparse.csr_matrix(H.shape))
-    per_row = 2 * row(heff) + sum(row(c) ** 2 for c in c_ops)
+    per_row = block.superoperator_entries(H, c_ops) / block.dim
     f, nb = sector.n_particles / model.n_modes, model.n_bands
 
     def dim(L: int) -> float:  # the exact block at this L, about C(M, N)^2 / L at others
         return block.dim if L == model.L else comb(nb * L, round(f * nb * L)) ** 2 / L
 
-    _validate.memory_guard(f"the momentum block ({block.dim} unknowns, up to {per_row} "
+    _validate.memory_guard(f"the momentum block ({block.dim} unknowns, {per_row:.0f} "
                            f"entries per row)", "L", model.L,
-                           lambda L: (100 * per_row + 3300) * dim(L), minimum=2)
+                           lambda L: (110 * per_row + 3300) * dim(L), minimum=2)
     return block
 
 
