@@ -133,7 +133,7 @@ def test_memory_guards_name_the_parameter(monkeypatch):
                             batches=100000)
     with pytest.raises(SizeError, match=r"L=1000: the Lyapunov solve"):
         xx.steady_state(BoundaryDrivenXX(1000))
-    assert time.perf_counter() - t0 < 3.0
+    assert time.perf_counter() - t0 < 5.0  # 1.3 s measured under load, 1.25 s of it the block
 
 
 def test_fixed_fermion_limits_name_L_and_filling():
