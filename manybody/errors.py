@@ -49,3 +49,13 @@ class QuadratureWarning(UserWarning):
     requested tolerance, so the returned numbers may be less accurate than their residual
     suggests. Pass a larger ``nodes`` (the cost is linear in it).
     """
+
+
+class UnphysicalStateError(RuntimeError):
+    """A solver's density matrix fails a physical check (trace 1, hermiticity, positivity of
+    the reduced states or occupations in [0, 1]) beyond its tolerance.
+
+    The message gives the violated check and its numbers. It signals a numerical failure or a
+    singular system (e.g. several steady states), not a property of the physics; tighten the
+    solver tolerance or change the parameters.
+    """

@@ -27,7 +27,7 @@ def test_sector_and_filling_are_checked():
         FockSector(30, 15, max_dim=1000)
     with pytest.raises(ValueError, match="not an integer"):
         ed.particle_number(NonreciprocalChain(5, gamma_neq=0.5), 0.5)
-    with pytest.raises(ValueError, match="use a smaller L"):
+    with pytest.raises(ValueError, match="L=16, filling=0.5: .* the largest L at this filling"):
         ed.steady_state(NonreciprocalChain(16, gamma_neq=0.5))
 
 

@@ -13,16 +13,19 @@ r"""The two epsilon -> 0 limits that separate finite-epsilon from finite-size er
 from __future__ import annotations
 
 import time
+from math import comb
 
 import numpy as np
 from scipy import sparse
 
-from .. import observables
+from .. import _validate, observables
+from ..errors import UnphysicalStateError
 from ..models.base import FreeFermionRing
 from ..result import Result
+from .checks import PHYSICAL_TOL, fermion_state_checks
 from .fock import FockSector
 from .momentum import stationary_solve
-from .solver import _sector, correlations, lindblad_operators, momentum_block, particle_number
+from .solver import _sector, correlations, lindblad_operators, momentum_block
 
 MAX_EXCLUSION_DIM = 200_000  # model 1 at half filling: L = 20 (184 756 states)
 
@@ -44,30 +47,42 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     -------
     Result
         As :func:`manybody.ed.steady_state`; ``diagnostics["coherences"]`` counts the kept
-        off-diagonal entries (degenerate states of equal momentum).
+        off-diagonal entries (degenerate states of equal momentum), and the physical checks of
+        :func:`~manybody.ed.checks.fermion_state_checks`.
+
+    Raises
+    ------
+    DegenerateSteadyStateError
+        If the projected dissipator has several steady states (two solves from different
+        starts differ).
+    SizeError, UnphysicalStateError
+        As :func:`manybody.ed.steady_state`.
     """
     t0 = time.perf_counter()
+    degeneracy_tol = _validate.real("degeneracy_tol", degeneracy_tol, 0.0, 1e-3, open_lo=True)
     sector = _sector(model, filling)
+    what = f"{type(model).__name__}(L={model.L}, N={sector.n_particles}) in the secular limit"
     H, c_ops = lindblad_operators(model, sector)
-    block = momentum_block(model, sector)
+    block = momentum_block(model, sector, H, c_ops)
     D = block.superoperator(0 * H, c_ops)
     E = H.diagonal().real
     s, sp = block.pairs()
     scale = max(np.ptp(E), 1.0)
     keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * scale)
-    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep])
+    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep], what=what)
     residual = float(np.abs(D[keep][:, keep] @ x).max())
     rho = np.zeros((sector.dim, sector.dim), dtype=complex)
     rho[s[keep], sp[keep]] = x
-    obs = observables.from_correlations(model, correlations(model, sector, rho))
+    C = correlations(model, sector, rho)
+    checks = fermion_state_checks(rho, C, what)
+    obs = observables.from_correlations(model, C)
     return Result(
         method="ed-secular", kind="steady_state", model=model.params(),
         options={"filling": float(filling), "degeneracy_tol": degeneracy_tol},
         momenta=model.momenta, **obs,
         diagnostics={"residual": residual, "sector_dim": sector.dim,
                      "solved_dim": int(keep.size), "coherences": int(keep.size - sector.dim),
-                     "hermiticity_error": float(np.abs(rho - rho.conj().T).max()),
-                     "wall_time": time.perf_counter() - t0},
+                     **checks, "wall_time": time.perf_counter() - t0},
     )
 
 
@@ -106,21 +121,37 @@ def exclusion_steady_state(model: FreeFermionRing, filling: float = 0.5) -> Resu
     -------
     Result
         ``method="exclusion"``; occupations :math:`\sum_s P(s) s_a` and the current of
-        Eq. (13)/(23) in that state.
+        Eq. (13)/(23) in that state; ``diagnostics["min_probability"]``.
+
+    Raises
+    ------
+    DegenerateSteadyStateError
+        If the process has several stationary distributions (two solves from different
+        starts differ), e.g. when no hop connects two sets of modes.
+    SizeError
+        Above ``MAX_EXCLUSION_DIM`` states or the available memory (the generator, about
+        200 bytes per hop, and the GMRES vectors), before it is built.
+    UnphysicalStateError
+        If a probability is below -1e-8.
     """
     t0 = time.perf_counter()
-    sector = FockSector(model.n_modes, particle_number(model, filling),
-                        max_dim=MAX_EXCLUSION_DIM)
+    sector = _sector(model, filling, MAX_EXCLUSION_DIM, "MAX_EXCLUSION_DIM")
+    N, M = sector.n_particles, model.n_modes
+    _validate.memory_guard(
+        "the exclusion process", "L", model.L, minimum=2,
+        estimate=lambda L: (200 * N * (M - N) * (L / model.L) ** 2 + 3300)
+        * comb(M * L // model.L, round(N * L / model.L)))
+    what = f"the exclusion process of {type(model).__name__}(L={model.L}, N={N})"
     G = exclusion_generator(model, sector)
-    P = np.real(stationary_solve(G, np.ones(sector.dim)))
+    P = np.real(stationary_solve(G, np.ones(sector.dim), what=what))
     residual = float(np.abs(G @ P).max() / max(np.abs(G.diagonal()).max(), 1e-300))
-    if P.min() < -1e-10:
-        raise RuntimeError(f"exclusion process: negative probability {P.min():.2e}")
+    if P.min() < -PHYSICAL_TOL:
+        raise UnphysicalStateError(f"{what}: negative probability {P.min():.2e}")
     obs = observables.from_occupations(model, P @ sector.occupations())
     return Result(
         method="exclusion", kind="steady_state", model=model.params(),
         options={"filling": float(filling)}, momenta=model.momenta,
         **obs,
-        diagnostics={"residual": residual, "sector_dim": sector.dim,
-                     "wall_time": time.perf_counter() - t0},
+        diagnostics={"residual": residual, "min_probability": float(P.min()),
+                     "sector_dim": sector.dim, "wall_time": time.perf_counter() - t0},
     )

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.linalg import LinearOperator, bicgstab, gmres, spsolve
+from scipy.sparse.linalg import LinearOperator, bicgstab, gmres
 
+from ..errors import ConvergenceError
+from .checks import degenerate, lu_solve
 from .fock import FockSector
 
 DIRECT_MAX = 20_000  # unknowns: below this a stalled Krylov solve falls back to a sparse LU
@@ -66,32 +68,38 @@ class MomentumBlock:
         self.dim = int(self.offsets[-1])
         self.L = L
 
-    def superoperator(self, H: sparse.spmatrix, c_ops: list) -> sparse.csr_matrix:
-        """The Liouvillian restricted to the block (formula in the module docstring)."""
+    def _kron_factors(self, H: sparse.spmatrix, c_ops: list):
+        """``(K', K, A, B)``: the Liouvillian restricted to the block is the sum of
+        ``kron(A, B)`` placed at block rows K' and columns K (module docstring)."""
         Heff = (H - 0.5j * sum((c.conj().T @ c for c in c_ops), sparse.csr_matrix(H.shape)))
         Heff = sparse.csr_matrix(Heff)
-        blocks = []
         for K, g in enumerate(self.groups):
             if g.size == 0:
                 continue
             h = Heff[g][:, g]
             eye = sparse.identity(g.size, format="csr")
-            term = sparse.kron(eye, -1j * h) + sparse.kron(1j * h.conj(), eye)
-            blocks.append((K, K, term))
+            yield K, K, eye, -1j * h
+            yield K, K, 1j * h.conj(), eye
         for c in c_ops:
             c = sparse.csr_matrix(c)
             for K, g in enumerate(self.groups):
                 if g.size == 0:
                     continue
                 sub_all = c[:, g]
-                targets = np.unique(self.K[sub_all.nonzero()[0]])
-                for Kp in targets:
+                for Kp in np.unique(self.K[sub_all.nonzero()[0]]):
                     sub = sub_all[self.groups[Kp]]
                     if sub.nnz:
-                        blocks.append((Kp, K, sparse.kron(sub.conj(), sub)))
+                        yield Kp, K, sub.conj(), sub
+
+    def superoperator_entries(self, H: sparse.spmatrix, c_ops: list) -> int:
+        """Entries :meth:`superoperator` stores before summing duplicates (no allocation)."""
+        return sum(A.nnz * B.nnz for _, _, A, B in self._kron_factors(H, c_ops))
+
+    def superoperator(self, H: sparse.spmatrix, c_ops: list) -> sparse.csr_matrix:
+        """The Liouvillian restricted to the block (formula in the module docstring)."""
         rows, cols, vals = [], [], []
-        for Kp, K, b in blocks:
-            b = b.tocoo()
+        for Kp, K, A, B in self._kron_factors(H, c_ops):
+            b = sparse.kron(A, B, format="coo")
             rows.append(b.row + self.offsets[Kp])
             cols.append(b.col + self.offsets[K])
             vals.append(b.data)
@@ -125,49 +133,76 @@ class MomentumBlock:
             rho[np.ix_(g, g)] = x[self.offsets[K]:self.offsets[K + 1]].reshape(d, d, order="F")
         return rho
 
-    def steady_state(self, Lsuper: sparse.csr_matrix, tol: float = 1e-12) -> np.ndarray:
+    def steady_state(self, Lsuper: sparse.csr_matrix, tol: float = 1e-12,
+                     what: str = "the block") -> np.ndarray:
         r"""Solve :math:`\mathcal L x = 0`, Tr = 1, in the block (:func:`stationary_solve`).
 
         In the quasiparticle Fock basis :math:`H_0` is diagonal, so the superoperator's
         diagonal holds the large :math:`-i(E_s - E_{s'})` and the Jacobi-preconditioned
         system is close to the identity up to O(epsilon / J) (about 25 iterations here).
         """
-        return stationary_solve(Lsuper, self.trace_row(), tol)
+        return stationary_solve(Lsuper, self.trace_row(), tol, what=what)
 
 
 def stationary_solve(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-12,
-                     x0: np.ndarray | None = None, krylov: str = "gmres"):
-    """Kernel vector of a Liouvillian or master-equation generator with Tr = 1.
+                     krylov: str = "gmres", what: str = "the system") -> np.ndarray:
+    """The unique kernel vector with Tr = 1 of a Liouvillian or master-equation generator.
 
-    A Jacobi-preconditioned Krylov solver on :func:`trace_constrained`, from ``x0`` (default
-    0): "gmres" (restart 200), or "bicgstab", cheaper per iteration and 8x faster on the
-    spin rings' reduced Liouvillians (ring of 8: 0.027 s against 0.25 s); a BiCGSTAB
-    breakdown falls back to GMRES.
+    A Jacobi-preconditioned Krylov solver on :func:`trace_constrained`: "gmres" (restart 200),
+    or "bicgstab", cheaper per iteration and 8x faster on the spin rings' reduced
+    Liouvillians (ring of 8: 0.027 s against 0.25 s); a BiCGSTAB breakdown falls back to
+    GMRES. Systems of at most ``DIRECT_MAX`` unknowns on which both Krylov solvers stall (seen
+    on open chains with weak dissipation, dimension 512) are solved by a sparse LU
+    (:func:`~manybody.ed.checks.lu_solve`).
 
-    Systems of at most ``DIRECT_MAX`` unknowns on which both Krylov solvers stall (seen on
-    open chains with weak dissipation, dimension 512) are solved by a sparse LU.
+    Uniqueness: the Krylov solve is repeated from the solution plus a random kick of 1e-3 of
+    its largest entry (30-80 % more time); on a singular system (several steady states) the
+    kick's component along the kernel survives and the two solutions differ. ``what`` names the
+    system in the error message.
 
     Raises
     ------
-    RuntimeError
+    DegenerateSteadyStateError
+        If the two solutions differ by more than 1e-8 of the largest entry, or the sparse LU
+        finds the system singular.
+    ConvergenceError
         If GMRES does not converge within 5000 iterations (and, for small systems, the
         sparse LU fails).
     """
     A, b = trace_constrained(A, trace_row)
+    x, exact = _krylov_solve(A, b, tol, None, krylov, what)
+    if exact:
+        return x
+    # start near x: a kernel component of the kick survives, the rest is cheap to remove
+    x0 = x + 1e-3 * np.abs(x).max() * np.random.default_rng(0).normal(size=x.size)
+    x2, exact = _krylov_solve(A, b, tol, x0.astype(A.dtype), krylov, what)
+    if exact:
+        return x2
+    gap = np.abs(x - x2).max()
+    if gap > 1e-8 * np.abs(x).max():
+        raise degenerate(what, f"two solves from different starts differ by {gap:.1e}, "
+                               f"{gap / np.abs(x).max():.1e} of the largest entry")
+    return x
+
+
+def _krylov_solve(A: sparse.csr_matrix, b: np.ndarray, tol: float, x0: np.ndarray | None,
+                  krylov: str, what: str) -> tuple[np.ndarray, bool]:
+    """``(x, exact)``: the Krylov solution of ``A x = b``, or the checked sparse LU one
+    (``exact=True``) where both Krylov solvers stall on a small system."""
     d = A.diagonal()
     d[d == 0] = 1.0
     precond = LinearOperator(A.shape, matvec=lambda v: v / d, dtype=A.dtype)
     if krylov == "bicgstab":
         x, info = bicgstab(A, b, x0=x0, M=precond, rtol=tol, maxiter=20_000)
         if info == 0 and np.all(np.isfinite(x)):
-            return x
+            return x, False
     x, info = gmres(A, b, x0=x0, M=precond, rtol=tol, restart=200, maxiter=25)
     if info == 0:
-        return x
+        return x, False
     if A.shape[0] <= DIRECT_MAX:  # small: a sparse LU is cheap and does not stall
-        x = spsolve(A.tocsc(), b)
-        if np.all(np.isfinite(x)) and np.linalg.norm(A @ x - b) <= tol * np.linalg.norm(b):
-            return x
-    raise RuntimeError(f"{krylov.upper()} and GMRES did not converge (info={info}) on a "
-                       f"system of dimension {A.shape[0]}"
-                       + ("" if A.shape[0] > DIRECT_MAX else " and a sparse LU failed"))
+        x = lu_solve(A, b, what)
+        if np.linalg.norm(A @ x - b) <= max(tol, 1e-10) * np.linalg.norm(b):
+            return x, True
+    raise ConvergenceError(f"{krylov.upper()} and GMRES did not converge (info={info}) on "
+                           f"{what}, a system of dimension {A.shape[0]}"
+                           + ("" if A.shape[0] > DIRECT_MAX else " and a sparse LU failed"))

@@ -14,20 +14,23 @@ sizes, by ``qutip.steadystate`` on the whole sector (method "direct").
 from __future__ import annotations
 
 import time
+from math import comb
 
 import numpy as np
 import qutip
 from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
-from .. import observables
-from .._validate import output_times, real
+from .. import _validate, observables
+from .._validate import real
+from ..errors import SizeError
 from ..models.base import FreeFermionRing
 from ..models.spin import SpinChain
 from ..result import Result
 from . import spin
+from .checks import fermion_state_checks, worst
 from .fock import FockSector
-from .momentum import MomentumBlock
+from .momentum import MomentumBlock, stationary_solve
 
 MAX_SECTOR_DIM = 1000  # Fock sector: model 1 up to L = 12, model 2 up to L = 6 at half filling
 MAX_BLOCK_DIM = 200_000  # zero momentum-difference block (model 2, L = 6: 142 376; 3.6 GB)
@@ -103,17 +106,47 @@ def liouvillian(model: FreeFermionRing, filling: float = 0.5) -> qutip.Qobj:
     return qutip.liouvillian(qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops])
 
 
-def momentum_block(model: FreeFermionRing, sector: FockSector) -> MomentumBlock:
-    """The zero momentum-difference block of ``sector``, refused above ``MAX_BLOCK_DIM``."""
+def momentum_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatrix,
+                   c_ops: list) -> MomentumBlock:
+    """The zero momentum-difference block of ``sector``, refused above ``MAX_BLOCK_DIM``
+    unknowns or when the peak memory of building and solving it exceeds the available memory.
+
+    Peak memory: about 110 bytes per stored superoperator entry (COO pieces, their
+    concatenation and the CSR matrix; counted by
+    :meth:`~manybody.ed.momentum.MomentumBlock.superoperator_entries` without building it),
+    plus 3300 bytes per unknown (200 GMRES Krylov vectors). Other L are extrapolated with
+    the same entries per unknown and about C(M, N)^2 / L unknowns.
+    """
     block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+    name = f"L={model.L}, N={sector.n_particles}"
     if block.dim > MAX_BLOCK_DIM:
-        raise ValueError(f"the momentum block has {block.dim} > {MAX_BLOCK_DIM} entries; "
-                         "use a smaller L")
+        raise SizeError(f"{name}: the momentum block has {block.dim} unknowns > MAX_BLOCK_DIM="
+                        f"{MAX_BLOCK_DIM}; use a smaller L (or filling closer to 0 or 1)")
+    per_row = block.superoperator_entries(H, c_ops) / block.dim
+    f, nb = sector.n_particles / model.n_modes, model.n_bands
+
+    def dim(L: int) -> float:  # the exact block at this L, about C(M, N)^2 / L at others
+        return block.dim if L == model.L else comb(nb * L, round(f * nb * L)) ** 2 / L
+
+    _validate.memory_guard(f"the momentum block ({block.dim} unknowns, {per_row:.0f} "
+                           f"entries per row)", "L", model.L,
+                           lambda L: (110 * per_row + 3300) * dim(L), minimum=2)
     return block
 
 
-def _sector(model: FreeFermionRing, filling: float) -> FockSector:
-    return FockSector(model.n_modes, particle_number(model, filling), max_dim=MAX_SECTOR_DIM)
+def _sector(model: FreeFermionRing, filling: float, max_dim: int = MAX_SECTOR_DIM,
+            limit: str = "MAX_SECTOR_DIM") -> FockSector:
+    """The N = filling * M sector, refused (naming L and filling) above ``max_dim`` states."""
+    _validate.instance("model", model, FreeFermionRing)
+    N, M = particle_number(model, filling), model.n_modes
+    if comb(M, N) > max_dim:
+        nb = model.n_bands
+        fits = [n for n in range(1, model.L) if float(filling * n * nb).is_integer()
+                and comb(n * nb, int(filling * n * nb)) <= max_dim]
+        raise SizeError(f"L={model.L}, filling={filling:g}: the N={N} sector of {M} modes has "
+                        f"{comb(M, N)} states > {limit}={max_dim}; the largest L at this "
+                        f"filling is {max(fits, default='none')}")
+    return FockSector(M, N, max_dim=max_dim)
 
 
 def correlations(model: FreeFermionRing, sector: FockSector, rho: np.ndarray) -> np.ndarray:
@@ -131,16 +164,33 @@ def correlations(model: FreeFermionRing, sector: FockSector, rho: np.ndarray) ->
     return C
 
 
-def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = "block",
-                 tol: float = 1e-12) -> Result:
+def _dispatch_spin(model: object, filling: float) -> bool:
+    """Whether ``model`` is a spin chain (fermion-only options refused), else check that it is
+    a fermion ring."""
+    if isinstance(model, SpinChain):
+        if filling != 0.5:
+            raise ValueError(f"filling applies to the fermion rings only, not to "
+                             f"{type(model).__name__} (got filling={filling!r})")
+        return True
+    _validate.instance("model", model, (FreeFermionRing, SpinChain))
+    return False
+
+
+def _what(model: FreeFermionRing, sector: FockSector, method: str) -> str:
+    return f"{type(model).__name__}(L={model.L}, N={sector.n_particles}, method={method!r})"
+
+
+def steady_state(model: FreeFermionRing | SpinChain, filling: float = 0.5, *,
+                 method: str = "block", tol: float = 1e-12) -> Result:
     r"""Exact NESS of the full Lindblad equation at the model's :math:`\epsilon`.
 
     A spin chain (:class:`~manybody.models.SpinChain`) goes to
-    :func:`manybody.ed.spin.steady_state` ("block" meaning its symmetric reduction).
+    :func:`manybody.ed.spin.steady_state` ("block" meaning its symmetric reduction; ``filling``
+    and ``tol`` do not apply).
 
     Parameters
     ----------
-    model : FreeFermionRing
+    model : FreeFermionRing or SpinChain
         :class:`~manybody.models.NonreciprocalChain` or
         :class:`~manybody.models.RashbaZeemanChain`; at half filling model 1 reaches L = 12
         and model 2 L = 6 (sector dimension 924).
@@ -150,7 +200,7 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         "block": the zero momentum-difference block, GMRES (the default);
         "direct": ``qutip.steadystate`` on the whole sector (small sizes, reference).
     tol : float
-        GMRES relative tolerance.
+        GMRES relative tolerance, in (0, 1e-6]; the physical checks use max(1e-8, 100 tol).
 
     Returns
     -------
@@ -159,33 +209,55 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         ``current`` the Hamiltonian current of Eq. (13) / (23), ``dissipative_currents`` the
         order-epsilon part of each bath (:func:`dissipative_current_operators`; ``total_current``
         adds them), ``spin_currents`` Eq. (24), ``diagnostics`` with the residual
-        :math:`\max|\mathcal L\rho|`, the trace and hermiticity errors, the dimensions and
-        the wall time.
+        :math:`\max|\mathcal L\rho|`, the physical checks of
+        :func:`~manybody.ed.checks.fermion_state_checks` (trace and hermiticity errors,
+        smallest eigenvalues of the correlation blocks, of 1 minus them and of rho), the
+        dimensions and the wall time.
+
+    Raises
+    ------
+    DegenerateSteadyStateError
+        If the Liouvillian has several steady states (both methods solve twice from different
+        starts), e.g. ``gamma_neq = 1`` where no thermal bath connects the conserved sectors.
+    SizeError
+        Above ``MAX_SECTOR_DIM`` / ``MAX_BLOCK_DIM`` / ``MAX_DIRECT_DIM`` or the available
+        memory, before the superoperator is built; the message names L and the filling.
+    UnphysicalStateError
+        If the state fails a physical check.
     """
-    if isinstance(model, SpinChain):
+    if _dispatch_spin(model, filling):
+        if tol != 1e-12:
+            raise ValueError("tol applies to the fermion rings only; the spin ED solves to 1e-13")
         return spin.steady_state(model, "symmetric" if method == "block" else method)
     t0 = time.perf_counter()
-    if method not in ("block", "direct"):
-        raise ValueError(f"method must be 'block' or 'direct', got {method!r}")
+    _validate.choice("method", method, ("block", "direct"))
+    tol = real("tol", tol, 0.0, 1e-6, open_lo=True)
     sector = _sector(model, filling)
+    what = _what(model, sector, method)
     if method == "direct" and sector.dim > MAX_DIRECT_DIM:
-        raise ValueError(f"method='direct' needs a sector of at most {MAX_DIRECT_DIM} states, "
-                         f"this one has {sector.dim}; use method='block'")
+        raise SizeError(f"L={model.L}, filling={filling:g}: method='direct' needs a sector of "
+                        f"at most MAX_DIRECT_DIM={MAX_DIRECT_DIM} states, this one has "
+                        f"{sector.dim}; use method='block'")
     H, c_ops = lindblad_operators(model, sector)
     if method == "direct":
         Hq, cq = qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops]
+        Lq = qutip.liouvillian(Hq, cq)
+        trace = np.zeros(sector.dim**2)
+        trace[np.arange(sector.dim) * (sector.dim + 1)] = 1.0
+        stationary_solve(Lq.data_as("csr_matrix"), trace, tol, what=what)  # raises if not unique
         rho_q = qutip.steadystate(Hq, cq, method="direct")
         rho = rho_q.full()
-        Lq = qutip.liouvillian(Hq, cq)
         residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
         solved_dim = sector.dim**2
     else:
-        block = momentum_block(model, sector)
+        block = momentum_block(model, sector, H, c_ops)
         S = block.superoperator(H, c_ops)
-        x = block.steady_state(S, tol)
+        x = block.steady_state(S, tol, what=what)
         residual = float(np.abs(S @ x).max())
         rho = block.unpack(x, sector.dim)
         solved_dim = block.dim
+    checks = fermion_state_checks(rho, correlations(model, sector, rho), what,
+                                  tol=max(1e-8, 100 * tol))
     obs = _observe(model, sector, rho, dissipative_current_operators(model, sector))
     return Result(
         method="ed",
@@ -196,8 +268,7 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
         **obs,
         diagnostics={
             "residual": residual,
-            "trace_error": float(abs(np.trace(rho) - 1)),
-            "hermiticity_error": float(np.abs(rho - rho.conj().T).max()),
+            **checks,
             "sector_dim": sector.dim,
             "solved_dim": solved_dim,
             "n_jumps": len(c_ops),
@@ -206,16 +277,22 @@ def steady_state(model: FreeFermionRing, filling: float = 0.5, *, method: str = 
     )
 
 
-def evolve(model: FreeFermionRing, times, filling: float = 0.5,
+def evolve(model: FreeFermionRing | SpinChain, times, filling: float = 0.5,
            initial: str = "infinite_temperature") -> Result:
     r"""Exact Lindblad dynamics :math:`\rho(t) = e^{\mathcal L t}\rho(0)` in the momentum block.
 
     A spin chain goes to :func:`manybody.ed.spin.evolve` (``initial`` "down", "up", or
     "infinite_temperature" for the maximally mixed state).
 
+    With several steady states (e.g. ``RashbaZeemanChain(4, gamma_neq=1)``, where
+    :func:`steady_state` refuses) the long-time limit is the projection of the initial state
+    onto them: from the Gibbs state that model's current tends to -0.539, from the infinite
+    temperature state (itself stationary there) it stays 0. Both are correct for their
+    initial state; neither is "the" steady state.
+
     Parameters
     ----------
-    model : FreeFermionRing
+    model : FreeFermionRing or SpinChain
         As for :func:`steady_state`.
     times : array
         Increasing output times (units of 1/J), starting at the initial time.
@@ -229,34 +306,38 @@ def evolve(model: FreeFermionRing, times, filling: float = 0.5,
     -------
     Result
         A trajectory: ``occupations`` with a leading time axis, ``current`` per time,
-        ``diagnostics["trace_drift"]``.
+        ``diagnostics["trace_drift"]`` and the worst physical checks over the times.
+
+    Raises
+    ------
+    UnphysicalStateError
+        If a state fails a physical check (a trace drift above 1e-8 included).
     """
-    if isinstance(model, SpinChain):
+    if _dispatch_spin(model, filling):
+        _validate.choice("initial", initial, ("infinite_temperature", "mixed", "down", "up"))
         return spin.evolve(model, times, "mixed" if initial == "infinite_temperature"
                            else initial)
     t0 = time.perf_counter()
-    times = output_times(times)
-    if initial not in ("infinite_temperature", "gibbs"):
-        raise ValueError(f"initial must be 'infinite_temperature' or 'gibbs', got {initial!r}")
+    times = _validate.output_times(times)
+    _validate.choice("initial", initial, ("infinite_temperature", "gibbs"))
     sector = _sector(model, filling)
     H, c_ops = lindblad_operators(model, sector)
-    block = momentum_block(model, sector)
+    block = momentum_block(model, sector, H, c_ops)
     S = block.superoperator(H, c_ops)
     E = H.diagonal().real
     weights = np.ones(sector.dim) if initial == "infinite_temperature" else np.exp(
         -model.beta * (E - E.min()))
     s, sp = block.pairs()
     x = np.where(s == sp, weights[s] / weights.sum(), 0.0).astype(complex)
-    tr = block.trace_row()
     dissipative = dissipative_current_operators(model, sector)
-    rows, drift = [], 0.0
+    rows, checks = [], []
     for i in range(times.size):
         if i:
             x = expm_multiply(S * (times[i] - times[i - 1]), x)
-        drift = max(drift, abs(tr @ x - 1))
-        rows.append(_observe(model, sector, block.unpack(x, sector.dim), dissipative))
-    if drift > 1e-8:
-        raise RuntimeError(f"trace drifted by {drift:.1e} during the exact evolution")
+        rho = block.unpack(x, sector.dim)
+        checks.append(fermion_state_checks(rho, correlations(model, sector, rho),
+                                           f"{_what(model, sector, 'evolve')} at t={times[i]:g}"))
+        rows.append(_observe(model, sector, rho, dissipative))
     return Result(
         method="ed", kind="trajectory", model=model.params(),
         options={"filling": float(filling), "initial": initial},
@@ -268,6 +349,6 @@ def evolve(model: FreeFermionRing, times, filling: float = 0.5,
         dissipative_currents={k: np.array([r["dissipative_currents"][k] for r in rows])
                               for k in rows[0]["dissipative_currents"]},
         times=times,
-        diagnostics={"trace_drift": drift, "solved_dim": block.dim,
-                     "wall_time": time.perf_counter() - t0},
+        diagnostics={"trace_drift": max(c["trace_error"] for c in checks), **worst(checks),
+                     "solved_dim": block.dim, "wall_time": time.perf_counter() - t0},
     )

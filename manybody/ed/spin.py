@@ -27,14 +27,68 @@ import qutip
 from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
-from .. import observables
-from .._validate import output_times
+from .. import _validate, observables
+from ..errors import SizeError
 from ..models.spin import SpinChain
 from ..result import Result
+from .checks import spin_state_checks, worst
 from .momentum import stationary_solve
 
-MAX_SPIN_ORBITS = 400_000  # reduced unknowns solved by sparse LU (ring of 12: ~350 000)
+MAX_SPIN_ORBITS = 400_000  # reduced unknowns (ring of 12: ~350 000)
 MAX_DIRECT_SITES = 7  # "direct": qutip.steadystate on the whole 4^L space
+
+
+def orbit_estimate(model: SpinChain, L: int | None = None) -> float:
+    r"""About how many symmetric unknowns the model has at ``L`` sites (default its own):
+    :math:`4^L/(|G|\,p)`, |G| the symmetry group order, p = 2 with parity (a slight
+    underestimate: pairs fixed by a symmetry make some orbits smaller)."""
+    L = model.L if L is None else L
+    order = (L if model.translation_symmetric else 1) * (2 if model.reflection_symmetric else 1)
+    return 4.0**L / order / (2 if model.parity_symmetric else 1)
+
+
+def _largest(fits, L: int) -> int:
+    """The largest size below ``L`` for which ``fits(size)`` holds (at least 2)."""
+    while L > 2 and not fits(L):
+        L -= 1
+    return L
+
+
+def check_size(model: SpinChain) -> None:
+    """Refuse a chain whose symmetric reduction exceeds :data:`MAX_SPIN_ORBITS` unknowns or the
+    available memory, before anything of size 4^L is allocated.
+
+    The peak memory (measured within a factor 2, see the tests) is the reduced matrix's COO
+    triplets, 48 bytes for each of at most ``bound`` entries per unknown (``bound`` from the
+    sparsity of H and the jumps, scaled with L), plus 64 bytes per basis pair for the
+    enumeration of the orbits and the dense density matrix with its temporaries.
+    """
+    L = model.L
+    if orbit_estimate(model) > MAX_SPIN_ORBITS:
+        largest = _largest(lambda n: orbit_estimate(model, n) <= MAX_SPIN_ORBITS, L)
+        raise SizeError(f"L={L}: the symmetric spin ED would have about "
+                        f"{orbit_estimate(model):.2g} unknowns > MAX_SPIN_ORBITS="
+                        f"{MAX_SPIN_ORBITS}; the largest L of this model is {largest}")
+    bound = _row_bound(model)
+    _validate.memory_guard(
+        "the symmetric spin ED", "L", L,
+        lambda n: 48 * orbit_estimate(model, n) * bound * n / L + 64 * 4.0**n, minimum=2)
+
+
+def _row_bound(model: SpinChain, K: sparse.csr_matrix | None = None,
+               jumps: list | None = None) -> int:
+    """Entries per row of the reduced Liouvillian at most: 2 (K rows) + jumps x (jump rows)^2."""
+    if K is None:
+        K, jumps = _effective_hamiltonian(model)
+    row_nnz = max((int(np.diff(j.indptr).max()) for j in jumps), default=0)
+    return 2 * int(np.diff(K.indptr).max()) + max(len(jumps), 1) * row_nnz**2
+
+
+def _effective_hamiltonian(model: SpinChain) -> tuple[sparse.csr_matrix, list]:
+    r""":math:`K = H - \tfrac i2\sum_m L_m^\dagger L_m` and the jumps, as CSR matrices."""
+    H, jumps = model.hamiltonian(), [sparse.csr_matrix(j) for j in model.jumps()]
+    K = H - 0.5j * sum((Lm.conj().T @ Lm for Lm in jumps), sparse.csr_matrix(H.shape))
+    return sparse.csr_matrix(K), jumps
 
 
 def symmetry_group(model: SpinChain) -> np.ndarray:
@@ -64,7 +118,7 @@ def _canonical(group, L, s, sp):
 @numba.njit(cache=True)
 def _all_canonical(group, L, parity):
     dim = 1 << L
-    out = np.empty(dim * dim, dtype=np.int64)
+    out = np.empty(dim * dim // 2 if parity else dim * dim, dtype=np.int64)
     n = 0
     for s in range(dim):
         for sp in range(dim):
@@ -139,26 +193,26 @@ class SymmetricLiouvillian:
     """
 
     def __init__(self, model: SpinChain) -> None:
+        _validate.instance("model", model, SpinChain)
+        check_size(model)
         L = model.L
         self.model, self.L = model, L
         self.parity = model.parity_symmetric
         self.group = symmetry_group(model)
         canon = _all_canonical(self.group, L, self.parity)
         self.keys, self.sizes = np.unique(canon, return_counts=True)
+        del canon
         if self.keys.size > MAX_SPIN_ORBITS:
-            raise ValueError(f"L={L}: {self.keys.size} symmetric unknowns > {MAX_SPIN_ORBITS}; "
-                             "use a smaller L")
-        H, jumps = model.hamiltonian(), model.jumps()
-        K = (H - 0.5j * sum((Lm.conj().T @ Lm for Lm in jumps), sparse.csr_matrix(H.shape)))
-        K = sparse.csr_matrix(K)
+            raise SizeError(f"L={L}: {self.keys.size} symmetric unknowns > MAX_SPIN_ORBITS="
+                            f"{MAX_SPIN_ORBITS}; use L={L - 1} or less")
+        K, jumps = _effective_hamiltonian(model)
         dim = 2**L
-        Js = [sparse.csr_matrix(Lm) for Lm in jumps] or [sparse.csr_matrix((dim, dim))]
+        Js = jumps or [sparse.csr_matrix((dim, dim))]
         offsets = np.cumsum([0] + [j.nnz for j in Js[:-1]])
         Jp = np.concatenate([j.indptr + off for j, off in zip(Js, offsets, strict=True)])
         Ji = np.concatenate([j.indices for j in Js]).astype(np.int64)
         Jx = np.concatenate([j.data for j in Js]).astype(complex)
-        row_nnz = max(int(np.diff(j.indptr).max()) for j in Js)
-        bound = 2 * int(np.diff(K.indptr).max()) + len(Js) * row_nnz**2
+        bound = _row_bound(model, K, Js)
         r, c, v = _reduced_rows(self.keys, self.group, L, K.indptr.astype(np.int64),
                                 K.indices.astype(np.int64), K.data.astype(complex),
                                 Jp.astype(np.int64), Ji, Jx, len(Js), dim, bound)
@@ -170,26 +224,23 @@ class SymmetricLiouvillian:
     def steady_state(self) -> tuple[np.ndarray, float]:
         """Orbit coefficients of the trace-one steady state and the residual max|M c|.
 
-        Solved twice, from zero and from a random start: on a singular system (several
-        steady states, e.g. the dark states of the minimal model at delta = 0 on even rings)
-        GMRES lands on different solutions, and that raises instead of returning one.
+        :func:`~manybody.ed.momentum.stationary_solve` solves twice, from zero and from a
+        random start: on a singular system (several steady states, e.g. the dark states of
+        the minimal model at delta = 0 on even rings) the solutions differ and
+        :class:`~manybody.errors.DegenerateSteadyStateError` is raised.
         """
-        trace = self.trace_row.astype(complex)
-        c = stationary_solve(self.matrix, trace, tol=1e-13, krylov="bicgstab")
-        x0 = np.random.default_rng(0).normal(size=c.size) * np.abs(c).max()
-        c2 = stationary_solve(self.matrix, trace, tol=1e-13, x0=x0.astype(complex),
-                              krylov="bicgstab")
-        if np.abs(c - c2).max() > 1e-8 * max(np.abs(c).max(), 1.0):
-            raise RuntimeError(
-                f"{type(self.model).__name__}(L={self.L}) has more than one steady state in "
-                "the symmetric sector (the answer depends on the initial state); change the "
-                "parameters (e.g. add kappa > 0) or evolve from a given state")
+        c = stationary_solve(self.matrix, self.trace_row.astype(complex), tol=1e-13,
+                             krylov="bicgstab", what=_name(self.model, "symmetric sector"))
         return c, float(np.abs(self.matrix @ c).max())
 
     def density_matrix(self, coeffs: np.ndarray) -> np.ndarray:
         """The full ``(2^L, 2^L)`` density matrix of orbit coefficients."""
         return _unpack(self.keys, np.asarray(coeffs, dtype=complex), self.group, self.L,
                        self.parity)
+
+
+def _name(model: SpinChain, method: str) -> str:
+    return f"{type(model).__name__}(L={model.L}, method={method!r})"
 
 
 def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
@@ -201,7 +252,9 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
         E.g. :class:`~manybody.models.MetelmannClerkRing`; rings to L = 12.
     method : {"symmetric", "direct"}
         "symmetric": the reduced Liouvillian of this module (default); "direct":
-        ``qutip.steadystate`` on the full :math:`4^L` space (the reference, L <= 7).
+        ``qutip.steadystate`` on the full :math:`4^L` space (the reference, L <= 7), after
+        two BiCGSTAB solves of the same system from different starts check that the steady
+        state is unique.
 
     Returns
     -------
@@ -210,21 +263,38 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
         ``observables`` with ``current_profile`` (per bond, bond order of
         :attr:`~manybody.models.SpinChain.bonds`), ``currents`` (each of Eqs. 14-15 per
         bond), ``sz`` per site, ``purity`` (Eq. 20), ``negativity`` (Eq. 19) and
-        ``entropy`` of the sites (0, 1); diagnostics: residual, trace and hermiticity errors,
-        number of unknowns, symmetry group order, wall time.
+        ``entropy`` of the sites (0, 1); diagnostics: residual, the physical checks of
+        :func:`~manybody.ed.checks.spin_state_checks` (trace and hermiticity errors, smallest
+        eigenvalues of the one- and two-site reduced states), number of unknowns, symmetry
+        group order, wall time.
+
+    Raises
+    ------
+    DegenerateSteadyStateError
+        If the model has more than one steady state (either method).
+    SizeError
+        Above :data:`MAX_SPIN_ORBITS` symmetric unknowns, above the available memory, or
+        "direct" above :data:`MAX_DIRECT_SITES` sites; before any large allocation.
+    UnphysicalStateError
+        If the state fails a physical check.
     """
     t0 = time.perf_counter()
-    if method not in ("symmetric", "direct"):
-        raise ValueError(f"method must be 'symmetric' or 'direct' for spin chains, "
-                         f"got {method!r}")
+    _validate.instance("model", model, SpinChain)
+    _validate.choice("method", method, ("symmetric", "direct"))
     if method == "direct":
         if model.L > MAX_DIRECT_SITES:
-            raise ValueError(f"method='direct' needs L <= {MAX_DIRECT_SITES}, got {model.L}")
+            raise SizeError(f"L={model.L}: method='direct' needs L <= MAX_DIRECT_SITES="
+                            f"{MAX_DIRECT_SITES}; use method='symmetric'")
         H = qutip.Qobj(model.hamiltonian())
         c_ops = [qutip.Qobj(j) for j in model.jumps()]
+        Lq = qutip.liouvillian(H, c_ops)
+        dim = 2**model.L
+        trace = np.zeros(dim * dim)
+        trace[np.arange(dim) * (dim + 1)] = 1.0
+        stationary_solve(Lq.data_as("csr_matrix"), trace, krylov="bicgstab",
+                         what=_name(model, method))  # raises if not unique
         rho_q = qutip.steadystate(H, c_ops)
         rho = rho_q.full()
-        Lq = qutip.liouvillian(H, c_ops)
         residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
         extra = {"unknowns": 4**model.L, "group_order": 1, "parity": False}
     else:
@@ -233,18 +303,21 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
         rho = red.density_matrix(coeffs)
         extra = {"unknowns": int(red.keys.size), "group_order": int(red.group.shape[0]),
                  "parity": red.parity}
+    checks = spin_state_checks(model, rho, _name(model, method))
     obs = observables.spin_observables(model, rho)
     return Result(
         method="ed", kind="steady_state", model=model.params(), options={"method": method},
         current=obs.pop("current"), observables=obs,
-        diagnostics={"residual": residual, "trace_error": float(abs(np.trace(rho) - 1)),
-                     "hermiticity_error": float(np.abs(rho - rho.conj().T).max()),
-                     **extra, "wall_time": time.perf_counter() - t0},
+        diagnostics={"residual": residual, **checks, **extra,
+                     "wall_time": time.perf_counter() - t0},
     )
 
 
 def evolve(model: SpinChain, times, initial: str = "down") -> Result:
     r"""Exact dynamics :math:`\rho(t) = e^{\mathcal L t}\rho(0)` in the symmetric space.
+
+    With several steady states the long-time limit depends on ``initial`` and is still well
+    defined, so this does not check uniqueness (:func:`steady_state` does).
 
     Parameters
     ----------
@@ -260,12 +333,18 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
     -------
     Result
         A trajectory: ``current`` per time, ``observables`` with ``sz`` and
-        ``current_profile`` per time; ``diagnostics["trace_drift"]``.
+        ``current_profile`` per time; ``diagnostics["trace_drift"]`` and the worst values of
+        the physical checks over the times (:func:`~manybody.ed.checks.spin_state_checks`).
+
+    Raises
+    ------
+    UnphysicalStateError
+        If a state fails a physical check (a trace drift above 1e-8 included).
     """
     t0 = time.perf_counter()
-    times = output_times(times)
-    if initial not in ("down", "up", "mixed"):
-        raise ValueError(f"initial must be 'down', 'up' or 'mixed', got {initial!r}")
+    _validate.instance("model", model, SpinChain)
+    times = _validate.output_times(times)
+    _validate.choice("initial", initial, ("down", "up", "mixed"))
     red = SymmetricLiouvillian(model)
     L, dim = model.L, 2**model.L
     diagonal = (red.keys >> L) == (red.keys & (dim - 1))
@@ -275,19 +354,20 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
     else:
         s = dim - 1 if initial == "down" else 0  # bit 1 = down
         c[np.searchsorted(red.keys, (s << L) | s)] = 1.0
-    rows, drift = [], 0.0
+    rows, checks = [], []
     for i in range(times.size):
         if i:
             c = expm_multiply(red.matrix * (times[i] - times[i - 1]), c)
-        drift = max(drift, abs(red.trace_row @ c - 1))
-        rows.append(observables.spin_observables(model, red.density_matrix(c)))
-    if drift > 1e-8:
-        raise RuntimeError(f"trace drifted by {drift:.1e} during the exact evolution")
+        rho = red.density_matrix(c)
+        checks.append(spin_state_checks(model, rho, f"{_name(model, 'evolve')} at t="
+                                                    f"{times[i]:g}"))
+        rows.append(observables.spin_observables(model, rho))
     return Result(
         method="ed", kind="trajectory", model=model.params(), options={"initial": initial},
         current=np.array([r["current"] for r in rows]), times=times,
         observables={k: np.array([r[k] for r in rows])
                      for k in ("sz", "current_profile", "purity", "negativity")},
-        diagnostics={"trace_drift": drift, "unknowns": int(red.keys.size),
+        diagnostics={"trace_drift": max(ch["trace_error"] for ch in checks),
+                     **worst(checks), "unknowns": int(red.keys.size),
                      "wall_time": time.perf_counter() - t0},
     )

@@ -45,6 +45,8 @@ import numpy as np
 from scipy import linalg, sparse
 from scipy.sparse.linalg import spsolve
 
+from .. import _validate
+from ..errors import SizeError
 from ..models.xx_chain import BoundaryDrivenXX
 from ..result import Result
 
@@ -73,15 +75,24 @@ def correlations(model: BoundaryDrivenXX) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        For dephasing at L > :data:`MAX_DEPHASED_SITES`.
+    TypeError
+        If ``model`` is not a :class:`~manybody.models.BoundaryDrivenXX`.
+    SizeError
+        For dephasing at L > :data:`MAX_DEPHASED_SITES`, or without it when the dense
+        Lyapunov solve (about 20 complex L x L matrices) exceeds the available memory; before
+        allocating.
     """
-    A, P = _drift(model)
-    if model.dephasing == 0:
-        return linalg.solve_continuous_lyapunov(A, P)
+    _validate.instance("model", model, BoundaryDrivenXX)
     L = model.L
+    if model.dephasing == 0:
+        _validate.memory_guard("the Lyapunov solve of the XX chain", "L", L,
+                               lambda n: 320.0 * n * n, minimum=2)
+        A, P = _drift(model)
+        return linalg.solve_continuous_lyapunov(A, P)
     if L > MAX_DEPHASED_SITES:
-        raise ValueError(f"with dephasing L must be at most {MAX_DEPHASED_SITES}, got {L}")
+        raise SizeError(f"L={L}: with dephasing L must be at most MAX_DEPHASED_SITES="
+                        f"{MAX_DEPHASED_SITES}")
+    A, P = _drift(model)
     one = sparse.identity(L, format="csr")
     offdiag = 1.0 - np.eye(L).reshape(-1)
     # row-major vec: vec(AC) = (A kron 1) vec C, vec(C A^dagger) = (1 kron A^*) vec C
