@@ -380,5 +380,6 @@ def drop_roundoff(w: np.ndarray) -> np.ndarray:
 
 
 def complex_param(z: complex) -> list[float]:
-    """A complex parameter as ``[re, im]`` for JSON."""
-    return [float(np.real(z)), float(np.imag(z))]
+    """A complex parameter as ``[re, im]`` for JSON (-0.0 written as 0.0, so that a conjugated
+    real parameter compares equal to the real parameter)."""
+    return [float(np.real(z)) + 0.0, float(np.imag(z)) + 0.0]

@@ -38,7 +38,9 @@ from ..result import Result
 
 BYTES_PER_GREEN_ENTRY = 56
 """Peak bytes per entry of a stack of Green's functions (inverse, transmissions and their
-temporaries): measured 48-51 B at N = 40-80 (ru_maxrss), rounded up."""
+temporaries): measured 48-51 B at N = 40-80, nodes = 24, 48 (ru_maxrss), rounded up; plus
+64 B per site pair for H and the identities (linear response, one Green's function:
+measured 90-113 B per N^2 at N = 400, 800)."""
 
 
 class SelfConsistencyError(RuntimeError):
@@ -66,7 +68,7 @@ def _couplings(w: QuantumWire) -> np.ndarray:
 
 def _green_memory(N: int, n_omega: int) -> float:
     """Peak bytes of :func:`transmissions` at ``n_omega`` energies."""
-    return BYTES_PER_GREEN_ENTRY * n_omega * N**2 + 2e6
+    return (BYTES_PER_GREEN_ENTRY * n_omega + 64) * N**2 + 2e6
 
 
 def green_function(w: QuantumWire, omega: float | np.ndarray) -> np.ndarray:
