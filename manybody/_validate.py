@@ -59,11 +59,13 @@ def complex_number(name: str, value: object) -> complex:
     return z
 
 
-def output_times(times: object) -> np.ndarray:
-    """Return ``times`` as a 1-d strictly increasing float array with at least two entries."""
-    t = np.asarray(times, dtype=float)
-    if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0) or not np.all(np.isfinite(t)):
-        raise ValueError("times must be a 1-d increasing array with at least two entries")
+def output_times(times: object, name: str = "times") -> np.ndarray:
+    """Return ``times`` as a 1-d strictly increasing float array of >= 2 finite numbers
+    (entries checked by :func:`real_array`: no strings, booleans, NaN or infinities)."""
+    t = real_array(name, times)
+    if t.ndim != 1 or t.size < 2 or np.any(np.diff(t) <= 0):
+        raise ValueError(f"{name} must be a 1-d increasing array of at least two numbers, "
+                         f"got {times!r}")
     return t
 
 

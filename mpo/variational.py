@@ -36,6 +36,7 @@ each two-site eigenproblem is large and ill-conditioned.
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import quimb.tensor as qtn
@@ -122,14 +123,16 @@ def _initial(model: SpinChain, initial) -> qtn.MatrixProductState:
 
 def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
                  max_sweeps: int = 40, cutoff: float = 1e-14, local_tol: float = 1e-9,
-                 initial: str | list[np.ndarray] = "mixed", progress: bool = True) -> Result:
+                 initial: str | list[np.ndarray] = "mixed", max_residual: float = 1e-4,
+                 progress: bool = True) -> Result:
     r"""Steady state of an open chain as the ground state of :math:`\mathcal L^T\mathcal L`.
 
     Parameters
     ----------
     model : SpinChain
-        An open chain with nearest-neighbour terms (as :func:`mpo.steady_state`; rings are
-        refused, ValueError; other model classes, TypeError).
+        An open chain of L >= 3 sites with nearest-neighbour terms (as
+        :func:`mpo.steady_state`; rings and L = 2 are refused, ValueError; other model
+        classes, TypeError).
     max_bond : int
         Largest MPS bond dimension.
     tol : float
@@ -144,6 +147,10 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
     initial : {"mixed", "down", "up"} or list of ndarray
         Product start, or MPS arrays ``(left, 4, right)`` in the standard basis (e.g. a TEBD
         state) to warm-start from.
+    max_residual : float
+        A RuntimeWarning is raised if the final residual exceeds it: the sweeps settled on a
+        state that is not stationary at this bond dimension (see Returns), so its current
+        is not trustworthy; raise ``max_bond``.
     progress : bool
         Show a tqdm progress bar over sweep pairs.
 
@@ -166,8 +173,12 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
     if model.periodic:
         raise ValueError("model must be an open chain (boundary='open'): the MPO of the "
                          "Liouvillian has no closing bond (use mpo.steady_state for rings)")
+    if model.L < 3:
+        raise ValueError(f"model.L must be >= 3 for the variational route (quimb's DMRG2 needs "
+                         f"three sites), got L={model.L}; use mpo.steady_state or ed")
     max_bond = _validate.integer("max_bond", max_bond, 1)
     tol = _validate.real("tol", tol, 0.0, open_lo=True)
+    max_residual = _validate.real("max_residual", max_residual, 0.0, open_lo=True)
     max_sweeps = _validate.integer("max_sweeps", max_sweeps, 1)
     cutoff = _validate.real("cutoff", cutoff, 0.0, 1.0, open_hi=True)
     local_tol = _validate.real("local_tol", local_tol, 0.0, open_lo=True)
@@ -198,11 +209,17 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
                                f"pairs: the observables still change by {change:.2e} (tol="
                                f"{tol}, energy {dmrg.energy:.2e}); raise max_sweeps or tol")
     state.warn_if_not_positive(obs, "variational steady state")
-    diagnostics = {"residual": float(np.sqrt(max(dmrg.energy, 0.0))), "change": change,
+    residual = float(np.sqrt(max(dmrg.energy, 0.0)))
+    if residual > max_residual:
+        warnings.warn(f"variational steady state: residual |L rho|/|rho| = {residual:.1e} > "
+                      f"max_residual={max_residual:g}: not a steady state at max_bond="
+                      f"{max_bond}, the current is not trustworthy; raise max_bond",
+                      RuntimeWarning, stacklevel=2)
+    diagnostics = {"residual": residual, "change": change,
                    "sweeps": sweeps, "bond_dimension": dmrg.state.max_bond(),
                    "mpo_bond_dimension": M.max_bond(), "wall_time": time.perf_counter() - t0}
     options = {"max_bond": max_bond, "tol": tol, "max_sweeps": max_sweeps, "cutoff": cutoff,
-               "local_tol": local_tol,
+               "local_tol": local_tol, "max_residual": max_residual,
                "initial": initial if isinstance(initial, str) else "arrays"}
     observables = {k: obs[k] for k in ("current_profile", "currents", "sz",
                                         "rdm_min_eigenvalue", "hermiticity_error")}

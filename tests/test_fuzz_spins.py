@@ -45,7 +45,8 @@ NOT_A_MODEL = st.sampled_from([TripleDot((1, 1, 2), (1, 0, -1), beta=1.0), "ring
 SPIN_WORDS = ("model", "SpinChain", "MetelmannClerkRing", "BoundaryDrivenXX")
 
 
-def spin_chains(max_l: int, boundary=("periodic", "open"), general: bool = True):
+def spin_chains(max_l: int, boundary=("periodic", "open"), general: bool = True,
+                min_l: int = 2):
     """Minimal and general Metelmann-Clerk rings/chains and boundary-driven XX chains."""
     b = st.sampled_from(boundary)
     minimal = st.builds(MetelmannClerkRing.minimal, st.integers(3, max_l), amplitude, amplitude,
@@ -58,7 +59,7 @@ def spin_chains(max_l: int, boundary=("periodic", "open"), general: bool = True)
                          flux=st.floats(-4, 4), boundary=b, hx=st.floats(-1, 1),
                          jzz=st.floats(-1, 1), dissipation_range=st.sampled_from([1, 2]))
     if "open" in boundary:
-        out |= st.builds(BoundaryDrivenXX, st.integers(2, max_l), gamma=st.floats(0.1, 2),
+        out |= st.builds(BoundaryDrivenXX, st.integers(min_l, max_l), gamma=st.floats(0.1, 2),
                          mu=st.floats(-1, 1), J=st.floats(-2, 2), dephasing=st.floats(0, 1))
     return out
 
@@ -167,6 +168,9 @@ def check_mpo(r, kwargs, caught) -> None:
         return
     error = abs(r.current - exact.current)
     bar = r.diagnostics.get("error", 10 * kwargs.get("tol", 1e-8))
+    if not np.isfinite(bar) or (r.method == "mpo-variational" and RuntimeWarning in caught):
+        assert RuntimeWarning in caught, "a NaN/inf error bar without a warning"
+        return  # the run said its number is not trustworthy
     assert error <= bar + 1e-9, f"|I - I_exact| = {error:.2e} > error bar {bar:.2e}"
 
 
@@ -192,11 +196,14 @@ def test_mpo_steady_state(case):
 
 @TINY
 @given(fuzz_case(st.fixed_dictionaries(
-    {"model": spin_chains(4, boundary=("open",), general=False), "max_bond": st.integers(1, 8),
+    {"model": spin_chains(4, boundary=("open",), general=False, min_l=3), "max_bond": st.integers(1, 8),
      "tol": st.floats(1e-6, 1e-4), "max_sweeps": st.integers(4, 20),
      "progress": st.just(False)}),
     {**MPO_BAD, "max_sweeps": bad_int(1), "local_tol": bad_real(0, open_lo=True),
      "initial": bad_choice(("mixed", "down", "up"))}))
+@example(({"model": BoundaryDrivenXX(2), "progress": False}, "model"))  # quimb's DMRG2: L >= 3
+@example(({"model": BoundaryDrivenXX(3, gamma=1, mu=0.42, J=0.61, dephasing=0.61),
+           "max_bond": 2, "tol": 4.3e-5, "max_sweeps": 8, "progress": False}, None))  # warns
 def test_mpo_variational_steady_state(case):
     kwargs, broken = case
     run_case("mpo.variational_steady_state", mpo.variational_steady_state, kwargs, broken,

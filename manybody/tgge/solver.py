@@ -412,7 +412,7 @@ def evolve(
         Show a progress bar over the output times.
     """
     t0 = time.perf_counter()
-    times = output_times(_validate.real_array("times", times))
+    times = output_times(times)
     rtol = real("rtol", rtol, 0.0, 1.0, open_lo=True)  # NaN would make solve_ivp loop forever
     atol = real("atol", atol, 0.0, 1.0, open_lo=True)
     progress = _validate.boolean("progress", progress)
