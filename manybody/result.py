@@ -95,7 +95,7 @@ class Result:
         None for models without fermion modes."""
         if self.momenta is None:
             return None
-        n = np.asarray(self.occupations, dtype=float)
+        n = np.clip(np.asarray(self.occupations, dtype=float), 0.0, 1.0)  # round-off of ED
         with np.errstate(divide="ignore"):
             return np.log1p(-n) - np.log(n)
 

@@ -121,8 +121,10 @@ def fuzz_case(valid: st.SearchStrategy, invalid: dict[str, st.SearchStrategy],
 
 @st.composite
 def dot_valid(draw) -> dict:
-    """Keyword arguments of a valid ``TripleDot``: levels or (tau, phi), beta up to 1000."""
-    V = draw(st.lists(st.floats(0, 2), min_size=3, max_size=3).filter(lambda v: max(v) > 0.05))
+    """Keyword arguments of a valid ``TripleDot``: levels or (tau, phi), beta up to 1000
+    (V not all equal: equal potentials have no inelastic rates and are refused, naming V)."""
+    V = draw(st.lists(st.floats(0, 2), min_size=3, max_size=3).filter(
+        lambda v: max(v) > 0.05 and max(v) - min(v) > 1e-3 * max(v)))
     common = {"V": tuple(V), "beta": draw(st.floats(0.05, 30) | st.sampled_from([100.0, 1000.0])),
               "mass": draw(st.floats(0.1, 5)), "density": draw(st.floats(0.1, 5))}
     if draw(st.booleans()):

@@ -196,7 +196,8 @@ def test_mpo_steady_state(case):
 
 @TINY
 @given(fuzz_case(st.fixed_dictionaries(
-    {"model": spin_chains(4, boundary=("open",), general=False, min_l=3), "max_bond": st.integers(1, 8),
+    {"model": spin_chains(4, boundary=("open",), general=False, min_l=3),
+     "max_bond": st.integers(1, 8),
      "tol": st.floats(1e-6, 1e-4), "max_sweeps": st.integers(4, 20),
      "progress": st.just(False)}),
     {**MPO_BAD, "max_sweeps": bad_int(1), "local_tol": bad_real(0, open_lo=True),

@@ -55,8 +55,11 @@ def gibbs_occupations(energies: np.ndarray, beta: float, particle_number: float)
     def excess(x):  # x = beta * mu keeps the bracket finite for any beta
         return expit(x - beta * e).sum() - particle_number
 
-    x = optimize.brentq(excess, beta * e.min() - 40.0, beta * e.max() + 40.0, xtol=1e-15,
-                        rtol=1e-15)
+    # sum_a n_a <= M e^{x - beta e_min} and sum_a (1 - n_a) <= M e^{beta e_max - x} bracket the
+    # root for any N in (0, M), however close to an empty or a full ring
+    lo = beta * e.min() + np.log(particle_number / M) - 1.0
+    hi = beta * e.max() - np.log1p(-particle_number / M) + 1.0
+    x = optimize.brentq(excess, lo, hi, xtol=1e-15, rtol=1e-15)
     return expit(x - beta * e), x / beta
 
 
@@ -410,6 +413,13 @@ def evolve(
         Tolerances of the 8th-order Dormand-Prince integrator.
     progress : bool
         Show a progress bar over the output times.
+
+    Returns
+    -------
+    Result
+        A trajectory (leading time axis); ``diagnostics``: ``particle_number_drift``
+        (RuntimeWarning above 1e-6 N), ``occupation_excursion`` (largest integration error
+        outside [0, 1], clipped away; RuntimeWarning above 10 ``atol``), ``nfev``.
     """
     t0 = time.perf_counter()
     times = output_times(times)
@@ -430,6 +440,11 @@ def evolve(
         nfev += sol.nfev
     if not np.all(np.isfinite(traj)):
         raise ConvergenceError("the trajectory contains non-finite occupations")
+    excursion = float(max(-traj.min(), traj.max() - 1.0, 0.0))  # integration error outside [0, 1]
+    if excursion > 10 * atol:
+        warnings.warn(f"occupations left [0, 1] by {excursion:.2e} (> 10 atol); tighten rtol/atol",
+                      RuntimeWarning, stacklevel=2)
+    traj = np.clip(traj, 0.0, 1.0)
     drift = float(np.abs(traj.sum(axis=1) - n0.sum()).max())
     if drift > 1e-6 * max(n0.sum(), 1.0):
         warnings.warn(f"particle number drifted by {drift:.2e}; tighten rtol/atol",
@@ -444,6 +459,7 @@ def evolve(
         momenta=model.momenta,
         **obs,
         times=times,
-        diagnostics={"particle_number_drift": drift, "nfev": nfev,
+        diagnostics={"particle_number_drift": drift, "occupation_excursion": excursion,
+                     "nfev": nfev,
                      "wall_time": time.perf_counter() - t0},
     )
