@@ -77,6 +77,18 @@ def test_unique_cases_still_agree_between_methods():
     assert spin.diagnostics["trace_error"] < 1e-12
 
 
+@pytest.mark.parametrize("filling", [0.0, 1.0])
+def test_empty_and_full_rings_have_the_trivial_steady_state(filling):
+    """One Fock state: every exact method returns n = filling and no current (sum_q sin q = 0)
+    (found by the fuzz suite: qutip failed on the 1 x 1 sector, KMC reported an empty ring)."""
+    m = RashbaZeemanChain(3, gamma_neq=0.5)
+    for r in (ed.steady_state(m, filling, method="direct"), ed.steady_state(m, filling),
+              ed.kmc_steady_state(NonreciprocalChain(4, gamma_neq=0.5), filling, sweeps=20,
+                                  batches=20)):
+        assert np.all(r.occupations == filling)
+        assert abs(r.current) < 1e-14
+
+
 # -- physical checks -------------------------------------------------------------------------
 def test_physical_checks_raise_with_the_numbers():
     model = MetelmannClerkRing.minimal(L=3, alpha=1, delta=0.5)

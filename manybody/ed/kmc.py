@@ -214,14 +214,16 @@ def kmc_steady_state(model: FreeFermionRing, filling: float = 0.5, *, sweeps: in
                       f"small); use batches >= {MIN_BATCHES}", stacklevel=2)
     occ = np.zeros(M)
     occ[np.random.default_rng(seed).choice(M, N, replace=False)] = 1.0
-    batch_n = _run(f, g, occ, burn_in * M, sweeps * M, batches, seed)
+    # an empty or full ring cannot hop (the process would stop at once): n = N / M exactly
+    batch_n = np.full((batches, M), N / M) if N in (0, M) else \
+        _run(f, g, occ, burn_in * M, sweeps * M, batches, seed)
     w = sum(model.current_weights().values()).reshape(-1)
     currents = batch_n @ w
     n = batch_n.mean(axis=0)
     obs = observables.from_occupations(model, n)
     sem = lambda x: float(np.std(x, axis=0, ddof=1).max() / np.sqrt(batches))  # noqa: E731
     dc = currents - currents.mean()
-    lag1 = float(dc[1:] @ dc[:-1] / (dc @ dc)) if dc @ dc > 0 else 0.0
+    lag1 = float(dc[1:] @ dc[:-1] / (dc @ dc)) if 0 < N < M and dc @ dc > 0 else 0.0
     return Result(
         method="exclusion-kmc", kind="steady_state", model=model.params(),
         options={"filling": float(filling), "sweeps": sweeps, "burn_in": burn_in,

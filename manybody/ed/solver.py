@@ -239,7 +239,9 @@ def steady_state(model: FreeFermionRing | SpinChain, filling: float = 0.5, *,
                         f"at most MAX_DIRECT_DIM={MAX_DIRECT_DIM} states, this one has "
                         f"{sector.dim}; use method='block'")
     H, c_ops = lindblad_operators(model, sector)
-    if method == "direct":
+    if method == "direct" and sector.dim == 1:  # an empty or full ring: one Fock state, which
+        rho, residual, solved_dim = np.ones((1, 1)), 0.0, 1  # qutip cannot take as 1 x 1
+    elif method == "direct":
         Hq, cq = qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops]
         Lq = qutip.liouvillian(Hq, cq)
         trace = np.zeros(sector.dim**2)
