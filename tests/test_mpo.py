@@ -111,6 +111,7 @@ def test_tebd_matches_exact_dynamics_to_second_order():
 DT = 0.05
 
 
+@pytest.mark.filterwarnings("ignore:MPO steady state. no error bar:RuntimeWarning")
 @pytest.mark.parametrize(("L", "alpha", "delta"), [(4, 2.0, 1.5), (5, 2.0, 1.5), (4, 2.0, 1.0),
                                                    (5, 2.0, 1.0), (6, 2.0, 1.0)])
 def test_steady_state_matches_ed(L, alpha, delta):

@@ -96,6 +96,7 @@ def minimal(L, delta=1.5):
     return MetelmannClerkRing.minimal(L, 2.0, delta, boundary="open")
 
 
+@pytest.mark.filterwarnings("ignore:MPO steady state. no error bar:RuntimeWarning")
 def test_stopping_error_bounds_distance_to_converged_value():
     """Stopped at tol = 1e-4, the run is 2.2e-4 (largest bond) from the tol = 1e-9 result;
     the stopping-rule estimate (2 x geometric tail, ~4.3e-4) bounds it without being vacuous,
@@ -228,6 +229,7 @@ def test_killed_run_resumes_to_the_same_result(tmp_path):
     same_result(again, uninterrupted)
 
 
+@pytest.mark.filterwarnings("ignore:MPO steady state. no error bar:RuntimeWarning")
 def test_checkpoint_of_another_run_is_rejected(tmp_path):
     path = tmp_path / "run.npz"
     options = dict(max_bond=8, tol=1e-3, truncation_check=False, progress=False)
@@ -241,6 +243,7 @@ def test_checkpoint_of_another_run_is_rejected(tmp_path):
     assert not (tmp_path / "run.npz.tmp").exists()
 
 
+@pytest.mark.filterwarnings("ignore:MPO steady state. no error bar:RuntimeWarning")
 def test_blas_threads_option_and_environment(monkeypatch):
     model = minimal(4)
     fast = dict(tol=1e-2, truncation_check=False, progress=False)
