@@ -63,7 +63,7 @@ def fig3(out: str | Path, points: int = 21) -> dict:
     for i, d in enumerate(tqdm(grid, desc="fig3", leave=False)):
         for j, a in enumerate(grid):
             ring = MetelmannClerkRing.minimal(4, alpha=a, delta=d)
-            r = cmf.steady_state(ring, solution="x-state", n_starts=0)
+            r = cmf.steady_state(ring, solution="x-state", n_starts=1)
             scale = abs(a * a - d * d)
             maps[:, i, j] = [r.current / scale if scale > 1e-12 else np.nan,
                              float(np.mean(r.sz)), r.negativity, r.purity]
