@@ -114,10 +114,24 @@ def spin_observables(model: SpinChain, rho: np.ndarray) -> dict:
     diag = np.real(np.diagonal(rho))
     bits = (np.arange(2**L)[:, None] >> (L - 1 - np.arange(L))) & 1
     sz = diag @ (1.0 - 2.0 * bits)
-    rdm = np.einsum("abxcdx->abcd", rho.reshape(2, 2, -1, 2, 2, 2 ** (L - 2))).reshape(4, 4)
+    rdm = reduced_density_matrix(rho, L, (0, 1))
     return {"current": float(profile.mean()), "current_profile": profile, "currents": currents,
             "sz": sz, "purity": float(np.sum(np.abs(rho) ** 2)), "rdm01": rdm,
             **two_site_entanglement(rdm)}
+
+
+def reduced_density_matrix(rho: np.ndarray, L: int, sites: tuple[int, ...]) -> np.ndarray:
+    """Reduced density matrix of one site or of two neighbours (j, j+1) or (L-1, 0).
+
+    Site j is bit L-1-j of the basis index (the convention of :mod:`manybody.models.spin`);
+    the ring bond (L-1, 0) is returned in the site order (0, L-1).
+    """
+    if sites == (L - 1, 0) and L > 2:
+        t = rho.reshape(2, 2 ** (L - 2), 2, 2, 2 ** (L - 2), 2)
+        return np.einsum("axbcxd->abcd", t).reshape(4, 4)
+    j, width = min(sites), 2 ** len(sites)
+    t = rho.reshape(2**j, width, -1, 2**j, width, 2 ** (L - j - len(sites)))
+    return np.einsum("aibajb->ij", t)
 
 
 def two_site_entanglement(rdm: np.ndarray) -> dict:

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from manybody import ed
+from manybody import ed, observables
 from manybody.ed import checks
 from manybody.ed import xx_chain as xx
 from manybody.errors import DegenerateSteadyStateError, SizeError, UnphysicalStateError
@@ -113,7 +113,7 @@ def test_reduced_density_matrices_match_a_partial_trace():
     full = {(1,): np.einsum("aibcajbc->ij", t), (1, 2): np.einsum("aijbaklb->ijkl", t)
             .reshape(4, 4), (3, 0): np.einsum("iabjkabl->ijkl", t).reshape(4, 4)}
     for sites, expect in full.items():
-        np.testing.assert_allclose(checks.reduced_density_matrix(rho, L, sites), expect,
+        np.testing.assert_allclose(observables.reduced_density_matrix(rho, L, sites), expect,
                                    atol=1e-12)
 
 

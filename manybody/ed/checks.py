@@ -25,6 +25,7 @@ from scipy import sparse
 from scipy.sparse.linalg import LinearOperator, onenormest, splu
 
 from ..errors import DegenerateSteadyStateError, UnphysicalStateError
+from ..observables import reduced_density_matrix
 
 PHYSICAL_TOL = 1e-8  # trace, hermiticity and negativity of reduced states
 SINGULAR_COND = 1e12  # condition number of the trace-constrained system above which it is singular
@@ -75,20 +76,6 @@ def _check(what: str, values: dict[str, float], tol: float) -> dict[str, float]:
 def _basic(rho: np.ndarray) -> dict[str, float]:
     return {"trace_error": float(abs(np.trace(rho) - 1)),
             "hermiticity_error": float(np.abs(rho - rho.conj().T).max())}
-
-
-def reduced_density_matrix(rho: np.ndarray, L: int, sites: tuple[int, ...]) -> np.ndarray:
-    """Reduced density matrix of one site or of two neighbours (j, j+1) or (L-1, 0).
-
-    Site j is bit L-1-j of the basis index (the convention of :mod:`manybody.models.spin`);
-    the ring bond (L-1, 0) is returned in the site order (0, L-1).
-    """
-    if sites == (L - 1, 0) and L > 2:
-        t = rho.reshape(2, 2 ** (L - 2), 2, 2, 2 ** (L - 2), 2)
-        return np.einsum("axbcxd->abcd", t).reshape(4, 4)
-    j, width = min(sites), 2 ** len(sites)
-    t = rho.reshape(2**j, width, -1, 2**j, width, 2 ** (L - j - len(sites)))
-    return np.einsum("aibajb->ij", t)
 
 
 def spin_state_checks(model, rho: np.ndarray, what: str, tol: float = PHYSICAL_TOL) -> dict:
