@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import rectification, spin_ring, triple_dot, wire
+from ._output import Check
 
 FIGURES = {
     "rect-fig2": rectification.fig2,
@@ -26,4 +27,4 @@ FIGURES = {
     "ring-fig7": spin_ring.fig7,
 }
 
-__all__ = ["FIGURES"]
+__all__ = ["FIGURES", "Check"]
