@@ -216,6 +216,10 @@ def _takes_L(figure: Callable) -> bool:
 def _figure(args: argparse.Namespace) -> int:
     from .experiments import FIGURES
 
+    if args.all:
+        return _figure_all(args)
+    if args.only is not None:
+        raise ValueError("--only selects jobs of --all; add --all")
     if args.list or args.name is None:
         extra = [flag for flag, value in ((f"the figure name {args.name!r}", args.name),
                                           ("--L", args.L), ("--out", args.out))
@@ -238,6 +242,21 @@ def _figure(args: argparse.Namespace) -> int:
     paths = figure(_out_dir(_given(args.out, "out")), **kwargs)
     print(f"wrote {paths['png']} and {paths['json']}")
     return 0
+
+
+def _figure_all(args: argparse.Namespace) -> int:
+    from .experiments import regenerate
+
+    if args.name is not None or args.L is not None or args.list:
+        raise ValueError("--all runs every figure at the paper's sizes; drop the figure name, "
+                         "--L and --list (select jobs with --only)")
+    summary = regenerate.regenerate(_out_dir(_given(args.out, "out")), names=args.only)
+    print(regenerate.check_table(summary["checks"]))
+    for job in summary["jobs"]:
+        print(f"{job['name']:32s} {job['status']:7s} {job['wall_time']:8.1f} s  {job['error']}")
+    print(f"commit {summary['commit']}: {len(summary['checks'])} checks, "
+          f"{summary['failed_checks']} failed; {summary['failed_jobs']} job(s) failed")
+    return 1 if summary["failed_checks"] or summary["failed_jobs"] else 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -365,6 +384,13 @@ def make_parser() -> argparse.ArgumentParser:
                      help="ring size of the figures marked --L in --list (default: the "
                           "figure's)")
     fig.add_argument("--list", action="store_true", help="list the reproducible figures")
+    fig.add_argument("--all", action="store_true",
+                     help="every figure, validation and benchmark the README shows, into "
+                          "OUT/figures, OUT/validation, OUT/benchmarks, with the table of "
+                          "checks and the gallery OUT/figures/README.md; resumes")
+    fig.add_argument("--only", nargs="+", default=None, metavar="JOB",
+                     help="with --all: run only these jobs (figure names, validate-MODEL, "
+                          "benchmark-NAME)")
     return parser
 
 
