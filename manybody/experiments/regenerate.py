@@ -18,6 +18,7 @@ failed or a check did not pass.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -80,9 +81,12 @@ def _benchmark_job(script: str, output: str) -> Job:
                                     "the repository (pip install -e .)")
         out.mkdir(parents=True, exist_ok=True)
         log = out / f"{script}.txt"  # the printed tables, kept beside the JSON
+        # the script imports the manybody this process runs (not another installed copy)
+        env = os.environ | {"PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))}
         with log.open("w") as f:
             done = subprocess.run([sys.executable, str(path), "--out", str(out)], cwd=REPOSITORY,
-                                  stdout=f, stderr=subprocess.STDOUT)
+                                  env=env, stdout=f, stderr=subprocess.STDOUT)
         if done.returncode:
             tail = log.read_text().strip().splitlines()[-3:]
             raise RuntimeError(f"{path.name} exited with {done.returncode}: {' | '.join(tail)}")
