@@ -114,7 +114,7 @@ def fig6(out: str | Path, gamma: float = 0.5, mu_bar: float = 1.52) -> dict:
                             float(np.abs(phys[i3] - exact[i3]).max()), 1e-5,
                             "exact Landauer integrals"))
         inside = [int(np.sum(np.all(np.abs(mu_bar + s["roots"]) < 2, axis=1)))
-                  for s, e in zip(sol, exact) if np.isfinite(e[0])]
+                  for s, e in zip(sol, exact, strict=True) if np.isfinite(e[0])]
         numbers[f"real_roots_inside_band_{bias}"] = inside
         checks.append(Check(f"real root pairs inside the band wherever the exact solution "
                             f"exists, {bias}: always exactly one (max - 1 + min - 1)", 0.0,
@@ -170,7 +170,7 @@ def fig7(out: str | Path, gamma: float = 0.5) -> dict:
     mu_bar, ig = 1.4, 0.3 * IO
     fig, axes = plt.subplots(1, 3, figsize=(14, 3.9))
     numbers, checks = {}, []
-    for ax, N, tag in zip(axes, (12, 26, 100), "abc"):
+    for ax, N, tag in zip(axes, (12, 26, 100), "abc", strict=True):
         site = np.arange(1, N + 1)
         r = wire.quantum_steady_state(QuantumWire(N, gamma, mu_bar, DMU, ig),
                                       linear_response=True)
@@ -178,7 +178,7 @@ def fig7(out: str | Path, gamma: float = 0.5) -> dict:
                                        linear_response=True)
         a = analytic.long_wire(N, gamma, mu_bar, DMU, ig)
         ax.plot(site, r.mu, "-", color="C3", lw=1, marker="o" if N < 50 else None, ms=3,
-                label=rf"$I_g/I_o=0.3$")
+                label=r"$I_g/I_o=0.3$")
         ax.plot(site, r0.mu, "--", color="C0", lw=1.2, label=r"$I_g=0$")
         ax.plot(site[1:-1], a["mu"], "k.", ms=3, label="Eq. (B37)")
         ax.set(xlabel="site $l$", ylabel=r"$\mu_l/\gamma_o$", title=f"({tag}) $N={N}$")

@@ -158,14 +158,14 @@ def truncated_currents(gamma: float, mu_bar: float, dmu: np.ndarray, order: int 
     :math:`\int_{\mu_{l'}}^{\mu_l}T_{ll'}`, so the truncation error is
     :math:`O(\delta\mu^{order+1})`."""
     dmu = np.asarray(dmu, dtype=float)
-    I = np.zeros(dmu.shape)
+    cur = np.zeros(dmu.shape)
     fact = 1.0
     for n in range(1, order + 1):
         fact *= n
         Tn = short_wire_transmissions(gamma, mu_bar, n - 1)
         p = dmu**n
-        I += (Tn.sum(axis=1) * p - p @ Tn) / fact  # T symmetric: sum_l' T_ll' p_l'
-    return I / (2 * np.pi)
+        cur += (Tn.sum(axis=1) * p - p @ Tn) / fact  # T symmetric: sum_l' T_ll' p_l'
+    return cur / (2 * np.pi)
 
 
 def short_wire_third_order(gamma: float, mu_bar: float, delta_mu: float,
@@ -201,9 +201,9 @@ def short_wire_third_order(gamma: float, mu_bar: float, delta_mu: float,
     v = [t[2, 0] + t[2, 1] + t[2, 3] for t in Td]
     w = [t[2, 1] for t in Td]
     xi = []
-    for l in (1, 2):  # sites 2 and 3
-        t0, t1, t2 = (t[l] for t in Td)
-        xi.append((-1) ** (l + 1) * 2 * np.pi * I_g + delta_mu / 2 * (t0[0] - t0[3])
+    for i in (1, 2):  # sites l = 2 and 3 at index i = l - 1
+        t0, t1, t2 = (t[i] for t in Td)
+        xi.append((-1) ** (i + 1) * 2 * np.pi * I_g + delta_mu / 2 * (t0[0] - t0[3])
                   + delta_mu**2 / 8 * (t1[0] + t1[3]) + delta_mu**3 / 48 * (t2[0] - t2[3]))
     P = np.polynomial.Polynomial
     c3, c2, c1 = (v[2] - w[2]) / 6, (v[1] - w[1]) / 2, v[0] - w[0]
@@ -234,8 +234,8 @@ def short_wire_third_order(gamma: float, mu_bar: float, delta_mu: float,
             z = z - np.linalg.solve(jac(*z), lhs(*z) - xi)
         roots.append(z)
     roots = np.array(sorted(roots, key=lambda z: z[0])).reshape(-1, 2)
-    lin_xi = [(-1) ** (l + 1) * 2 * np.pi * I_g + delta_mu / 2 * (Td[0][l, 0] - Td[0][l, 3])
-              for l in (1, 2)]
+    lin_xi = [(-1) ** (i + 1) * 2 * np.pi * I_g + delta_mu / 2 * (Td[0][i, 0] - Td[0][i, 3])
+              for i in (1, 2)]
     linear = np.linalg.solve(np.array([[v[0], -w[0]], [-w[0], v[0]]]), lin_xi)
     physical = roots[np.argmin(np.abs(roots - linear).sum(axis=1))] if len(roots) else \
         np.full(2, np.nan)
