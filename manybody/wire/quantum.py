@@ -37,6 +37,7 @@ chemical potentials, Eqs. (13)-(16) and App. B (units :math:`e = \hbar = \gamma_
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -119,22 +120,30 @@ def _fermi(x: np.ndarray, kT: float) -> tuple[np.ndarray, np.ndarray]:
     return f, f * expit(x / kT) / kT
 
 
-def _thermal_grid(centers: np.ndarray, kT: float, n: int) -> tuple[np.ndarray, np.ndarray]:
-    r"""Nodes and weights for :math:`\int_{-2}^{2}d\omega` of functions that vary on the scale
-    :math:`k_BT` near each of ``centers`` (Fermi functions) and on the band's scale elsewhere.
+def _thermal_grid(centers: np.ndarray, kT: float, n: int, N: int) -> tuple[np.ndarray,
+                                                                           np.ndarray]:
+    r"""Nodes and weights for :math:`\int d\omega` over the band of a wire of N sites, of
+    functions that vary on the scale :math:`k_BT` near each of ``centers`` (Fermi functions)
+    and vanish (below :math:`e^{-40}`) farther than :math:`40k_BT` from all of them.
 
-    Panel ends: a grid of spacing 1/8 across the band and, around each center c,
-    :math:`c \pm 2^j k_BT` (j = 0..5) and c, merged where closer than min(T, 1/8)/4; each panel
-    gets ``n`` Gauss-Legendre points in :math:`\theta`, :math:`\omega = -2\cos\theta`, which
-    makes the band-edge square roots of :math:`\Gamma_l` and :math:`\Sigma_l` analytic.
-    A panel of width T has the Fermi function's nearest pole :math:`\pi k_BT` away: n = 6
-    points already give ~1e-13.
+    In :math:`\theta`, :math:`\omega = -2\cos\theta` (which makes the band-edge square
+    roots of :math:`\Gamma_l` and :math:`\Sigma_l` analytic): panel ends uniformly spaced by
+    :math:`\pi/(N+1)` (the wire's level spacing in :math:`k = \theta`) and, around each
+    center c, at :math:`c \pm 2^j k_BT` (j = 0..5) and c, merged where closer than a quarter
+    of the smaller scale; ``n`` Gauss-Legendre points per panel. A panel of width T has the
+    Fermi function's nearest pole :math:`\pi k_BT` away: n = 6 already gives ~1e-13.
     """
+    centers = np.asarray(centers, dtype=float)
     s = kT * np.r_[0.0, 2.0 ** np.arange(6)]
-    ends = np.r_[np.linspace(-2.0, 2.0, 33),
-                 (np.asarray(centers, dtype=float)[:, None] + np.r_[-s[1:], s]).ravel()]
-    ends = np.unique(np.clip(ends, -2.0, 2.0))
-    gap = min(kT, 0.125) / 4
+    to_theta = lambda om: np.arccos(-np.clip(om, -2.0, 2.0) / 2)  # noqa: E731
+    lo, hi = to_theta(centers.min() - 40 * kT), to_theta(centers.max() + 40 * kT)
+    step = np.pi / max(32, 2 * (N + 1))
+    graded = step * 2.0 ** -np.arange(1, 13)  # towards the band edges (narrow resonances)
+    ends = np.r_[lo, hi, np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step,
+                 graded, np.pi - graded,
+                 to_theta((centers[:, None] + np.r_[-s[1:], s]).ravel())]
+    ends = np.unique(np.clip(ends, lo, hi))
+    gap = min(step, kT / 2) / 4  # kT/2: the smallest theta width of an energy kT
     keep = [ends[0]]
     for e in ends[1:-1]:
         if e - keep[-1] > gap:
@@ -142,7 +151,7 @@ def _thermal_grid(centers: np.ndarray, kT: float, n: int) -> tuple[np.ndarray, n
     if ends[-1] - keep[-1] <= gap and len(keep) > 1:
         keep.pop()
     keep.append(ends[-1])
-    th = np.arccos(-np.array(keep) / 2)
+    th = np.array(keep)
     x, wt = np.polynomial.legendre.leggauss(n)
     mid, half = (th[1:] + th[:-1]) / 2, (th[1:] - th[:-1]) / 2
     theta = mid[:, None] + half[:, None] * x
@@ -162,12 +171,10 @@ def _currents(w: QuantumWire, mu: np.ndarray, nodes: int, linear: bool):
     """Bath currents I_l, bond currents J_l, the Jacobian dI_l/dmu_m and the heat currents
     h_l into the baths at the chemical potentials ``mu`` (one per site; sites without a bath
     carry no weight)."""
-    kT = w.temperature
-    if kT > 0:
-        return _currents_thermal(w, mu, nodes, linear)
-    if linear:  # O(N^3): one Green's function at mu_bar
-        T0, F0 = transmissions(w, w.mu_bar)
-        return _linear(w, mu, T0, F0, np.zeros_like(T0))
+    if linear:
+        return _linear(w, mu, *_linear_kernels(w, nodes))
+    if w.temperature > 0:
+        return _currents_thermal(w, mu, nodes)
     # exact windows ∫_{mu_bar}^{mu_m} (clipped to the band): N * nodes Green's functions
     x, wt = np.polynomial.legendre.leggauss(nodes)
     lo, hi = np.full(w.N, w.mu_bar), np.clip(mu, -2.0, 2.0)
@@ -187,28 +194,37 @@ def _currents(w: QuantumWire, mu: np.ndarray, nodes: int, linear: bool):
     return I_b, J, jac, mu * I_b - E
 
 
-def _currents_thermal(w: QuantumWire, mu: np.ndarray, nodes: int, linear: bool):
-    r"""T > 0: one energy grid (:func:`_thermal_grid`) for all baths, Green's functions in
-    blocks of ``CHUNK`` energies. Exact: :math:`2\pi I_l = \int\sum_{l'}T_{ll'}(g_l - g_{l'})`,
+@functools.lru_cache(maxsize=4)
+def _linear_kernels(w: QuantumWire, nodes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""T, F and :math:`M = \int(\omega-\bar\mu)T` at :math:`\bar\mu` (T = 0), or averaged
+    with :math:`-\partial f/\partial\omega` at :math:`\bar\mu` (T > 0), in blocks of
+    ``CHUNK`` energies."""
+    kT, N = w.temperature, w.N
+    if kT == 0:
+        T0, F0 = transmissions(w, w.mu_bar)
+        return T0, F0, np.zeros_like(T0)
+    om, wt = _thermal_grid(np.array([w.mu_bar]), kT, nodes, N)
+    a = wt * _fermi(om - w.mu_bar, kT)[1]
+    T0, F0, M0 = np.zeros((N, N)), np.zeros((N - 1, N)), np.zeros((N, N))
+    for k in range(0, om.size, CHUNK):
+        sl = slice(k, k + CHUNK)
+        T, F = transmissions(w, om[sl])
+        T0 += np.einsum("k,kij->ij", a[sl], T)
+        F0 += np.einsum("k,kij->ij", a[sl], F)
+        M0 += np.einsum("k,kij->ij", a[sl] * (om[sl] - w.mu_bar), T)
+    return T0, F0, M0
+
+
+def _currents_thermal(w: QuantumWire, mu: np.ndarray, nodes: int):
+    r"""T > 0, exact: one energy grid (:func:`_thermal_grid`) for all baths, Green's functions
+    in blocks of ``CHUNK`` energies: :math:`2\pi I_l = \int\sum_{l'}T_{ll'}(g_l - g_{l'})`,
     :math:`g_m = f_m - f(\omega-\bar\mu)` (the reference cancels; it keeps the integrands
     small), :math:`2\pi J_l = \int\sum_m F_{lm}g_m`, energy currents with an extra
-    :math:`\omega`, :math:`\partial I_l/\partial\mu_m` with :math:`-\partial f_m/\partial\omega`.
-    Linear response: the same kernels averaged with :math:`-\partial f/\partial\omega` at
-    :math:`\bar\mu`."""
+    :math:`\omega`, :math:`\partial I_l/\partial\mu_m` with
+    :math:`-\partial f_m/\partial\omega`."""
     kT, N = w.temperature, w.N
-    centers = np.array([w.mu_bar]) if linear else np.r_[w.mu_bar, mu]
-    om, wt = _thermal_grid(centers, kT, nodes)
-    f_ref, d_ref = _fermi(om - w.mu_bar, kT)
-    if linear:
-        T0, F0, M0 = np.zeros((N, N)), np.zeros((N - 1, N)), np.zeros((N, N))
-        for k in range(0, om.size, CHUNK):
-            sl = slice(k, k + CHUNK)
-            T, F = transmissions(w, om[sl])
-            a = wt[sl] * d_ref[sl]
-            T0 += np.einsum("k,kij->ij", a, T)
-            F0 += np.einsum("k,kij->ij", a, F)
-            M0 += np.einsum("k,kij->ij", a * (om[sl] - w.mu_bar), T)
-        return _linear(w, mu, T0, F0, M0)
+    om, wt = _thermal_grid(np.r_[w.mu_bar, mu], kT, nodes, N)
+    f_ref = _fermi(om - w.mu_bar, kT)[0]
     I_b, E, J, jac = np.zeros(N), np.zeros(N), np.zeros(N - 1), np.zeros((N, N))
     for k in range(0, om.size, CHUNK):
         sl = slice(k, k + CHUNK)
