@@ -20,6 +20,8 @@ FIGURES = {
     "wire-fig5": wire_response.fig5,
     "wire-fig6": wire_response.fig6,
     "wire-fig7": wire_response.fig7,
+    "wire-joule": wire_response.joule,
+    "wire-temperature": wire_response.temperature,
     "ring-fig2": spin_ring.fig2,
     "ring-fig3": spin_ring.fig3,
     "ring-fig4": spin_ring.fig4,

@@ -71,6 +71,15 @@ def long_wire(N: int, gamma: float, mu_bar: float, delta_mu: float, I_g: float) 
     :math:`\sigma = \sin^2\alpha_I\coth\alpha_R/(2\pi|\sinh\alpha|^2)`;
     :math:`G_N = \sigma/(l_c + N - 3)`, :math:`\delta J = (I_g/2)[1 - l_c/(l_c + N - 3)]`,
     and the profile :math:`\mu_l` of Eq. (19) for l = 2..N-1.
+
+    Joule heating in the bulk (App. B 4): ``heat`` is Eq. (B52), the heat current into each
+    bulk bath :math:`h_l = \frac{1}{4\pi}\sum_{l'}T_{ll'}(\mu_{l'}-\mu_l)^2 =
+    \sigma(2\phi/l_c)^2 + \nabla I_g^2/2` (the same at even and odd l), which equals
+    :math:`[J_S(\mu_{l-1}-\mu_l) + J_D(\mu_l-\mu_{l+1})]/2` with Eqs. (B48)-(B49);
+    ``heat_eq_B54`` is Eq. (B54), :math:`\sigma(2\phi/l_c)^2 + l_c^2I_g^2/(4\sigma)`
+    (:math:`\coth\alpha_R \to 1/\alpha_R`, exact as :math:`\gamma \to 0`; its further
+    :math:`\sigma^{-1} \approx 2\pi/l_c`, :math:`l_c \approx 2/\gamma^2` are not applied).
+    Also returned: ``phi``, ``nabla`` (Eq. 20) and ``J_S``, ``J_D`` (B49, B48).
     """
     C = (mu_bar - gamma**2 * (mu_bar - 1j * np.sqrt(4 - mu_bar**2)) / 2) / 2
     alpha = np.log(C + np.sqrt(C**2 - 1 + 0j))
@@ -84,8 +93,13 @@ def long_wire(N: int, gamma: float, mu_bar: float, delta_mu: float, I_g: float) 
     site = np.arange(2, N)
     mu = (mu_L - phi + (l_c / (2 * sigma) + (-1.0) ** site * nabla) * I_g / 2
           - 2 * phi / l_c * (site - 2))
+    drift = 2 * phi / l_c  # the bulk drop of mu per site
+    J_D = -I_g / 2 + (sigma * delta_mu + I_g * l_c / 2) / (l_c + N - 3)
     return {"l_c": l_c, "sigma": sigma, "G_N": sigma / (l_c + N - 3),
-            "dJ": I_g / 2 * (1 - l_c / (l_c + N - 3)), "mu": mu, "alpha": alpha}
+            "dJ": I_g / 2 * (1 - l_c / (l_c + N - 3)), "mu": mu, "alpha": alpha,
+            "phi": phi, "nabla": nabla, "J_D": J_D, "J_S": J_D + I_g,
+            "heat": sigma * drift**2 + nabla * I_g**2 / 2,
+            "heat_eq_B54": sigma * drift**2 + l_c**2 * I_g**2 / (4 * sigma)}
 
 
 def single_dimer_xi(N: int, gamma: float, mu_bar: float) -> float:

@@ -273,7 +273,8 @@ def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response:
         N that fits.
     SelfConsistencyError
         Newton did not converge or a chemical potential left the band (T = 0; at T > 0:
-        went more than :math:`30k_BT` beyond it, where a bath's current saturates).
+        went more than :math:`30k_BT` beyond it, where a bath's current saturates: no
+        source can inject more than a bath at :math:`\mu_l = \infty`).
 
     Warns
     -----
@@ -324,8 +325,9 @@ def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response:
     if c.size:  # the linear-response solution, exact if linear_response else Newton's start
         mu[c] -= np.linalg.solve(jac[np.ix_(c, c)], I_b[c] - target)
     iterations = 0
+    out = _currents(w, mu, nodes, linear_response)
     while True:
-        I_b, J, jac, heat = _currents(w, mu, nodes, linear_response)
+        I_b, J, jac, heat = out
         res = I_b[c] - target
         rel = float(np.abs(res).max()) / scale if c.size else 0.0
         if rel <= tol:
@@ -336,7 +338,17 @@ def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response:
         if np.any(np.abs(mu[c]) >= 2 + 30 * w.temperature):
             raise SelfConsistencyError(f"a source/drain chemical potential left the band: "
                                        f"{mu[c]} (I_g = {w.I_g}, T = {w.temperature})")
-        mu[c] -= np.linalg.solve(jac[np.ix_(c, c)], res)
+        step = np.linalg.solve(jac[np.ix_(c, c)], res)
+        mu[c] -= step
+        out = _currents(w, mu, nodes, linear_response)
+        # T > 0: a bath's current saturates beyond the band, where a full Newton step can
+        # overshoot; halve the step while the residual grows
+        for _ in range(20 if w.temperature > 0 and not linear_response else 0):
+            if np.abs(out[0][c] - target).max() / scale < rel:
+                break
+            step /= 2
+            mu[c] += step
+            out = _currents(w, mu, nodes, linear_response)
         iterations += 1
     has_bath = np.zeros(w.N, dtype=bool)
     has_bath[[0, -1]] = True
