@@ -322,7 +322,7 @@ def temperature(out: str | Path, gamma: float = 0.5) -> dict:
             tail = dj[Nc >= 30]
             checks.append(Check("k_BT = 0.1: oscillations washed out for N >= 30 (peak to "
                                 "peak of Delta j/Ig)", 0.0, float(np.ptp(tail)), 1e-3,
-                                "thermal length v_F/(pi k_B T) ~ 5.5"))
+                                "thermal length v_F/(2 pi k_B T) = 2.8 sites"))
     numbers["a_N"] = Nc
     small = _dimer(7, 1e-3, ig, gamma)
     checks.append(Check("k_BT = 1e-3 reproduces T = 0 (Delta j/Ig at N = 7; Sommerfeld O(T^2))",

@@ -128,19 +128,18 @@ def _thermal_grid(centers: np.ndarray, kT: float, n: int, N: int) -> tuple[np.nd
 
     In :math:`\theta`, :math:`\omega = -2\cos\theta` (which makes the band-edge square
     roots of :math:`\Gamma_l` and :math:`\Sigma_l` analytic): panel ends uniformly spaced by
-    :math:`\pi/(N+1)` (the wire's level spacing in :math:`k = \theta`) and, around each
-    center c, at :math:`c \pm 2^j k_BT` (j = 0..5) and c, merged where closer than a quarter
-    of the smaller scale; ``n`` Gauss-Legendre points per panel. A panel of width T has the
-    Fermi function's nearest pole :math:`\pi k_BT` away: n = 6 already gives ~1e-13.
+    :math:`\pi/\max(32, 2(N+1))` (half the wire's level spacing in :math:`k = \theta`)
+    and, around each center c, at :math:`c \pm 2^j k_BT` (j = 0..5) and c, merged where
+    closer than a quarter of the smaller scale; ``n`` Gauss-Legendre points per panel. A
+    panel of width T has the Fermi function's nearest pole :math:`\pi k_BT` away: n = 6
+    already gives ~1e-13.
     """
     centers = np.asarray(centers, dtype=float)
     s = kT * np.r_[0.0, 2.0 ** np.arange(6)]
     to_theta = lambda om: np.arccos(-np.clip(om, -2.0, 2.0) / 2)  # noqa: E731
     lo, hi = to_theta(centers.min() - 40 * kT), to_theta(centers.max() + 40 * kT)
     step = np.pi / max(32, 2 * (N + 1))
-    graded = step * 2.0 ** -np.arange(1, 13)  # towards the band edges (narrow resonances)
     ends = np.r_[lo, hi, np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step,
-                 graded, np.pi - graded,
                  to_theta((centers[:, None] + np.r_[-s[1:], s]).ravel())]
     ends = np.unique(np.clip(ends, lo, hi))
     gap = min(step, kT / 2) / 4  # kT/2: the smallest theta width of an energy kT
