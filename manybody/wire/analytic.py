@@ -3,7 +3,8 @@ r"""Closed forms of the source-drain wire paper, each checked against the solver
 
 Classical model (e = v_F = a = 1): Eqs. (6)-(9), (A16)-(A22). Quantum wire
 (:math:`e = \hbar = \gamma_o = 1`, zero temperature, linear response): Eqs. (17)-(22),
-(B28)-(B34), (C13).
+(B28)-(B34), (C13), Joule heating (B52), (B54); beyond linear response the paper's
+third-order truncation (B35)-(B36) of Eq. (B26) for N = 4.
 """
 
 from __future__ import annotations
