@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import rectification, spin_ring, triple_dot, wire
+from . import rectification, spin_ring, triple_dot, wire, wire_response
 from ._output import Check
 
 FIGURES = {
@@ -17,6 +17,11 @@ FIGURES = {
     "wire-fig2": wire.fig2,
     "wire-fig3": wire.fig3,
     "wire-fig4": wire.fig4,
+    "wire-fig5": wire_response.fig5,
+    "wire-fig6": wire_response.fig6,
+    "wire-fig7": wire_response.fig7,
+    "wire-joule": wire_response.joule,
+    "wire-temperature": wire_response.temperature,
     "ring-fig2": spin_ring.fig2,
     "ring-fig3": spin_ring.fig3,
     "ring-fig4": spin_ring.fig4,

@@ -76,7 +76,8 @@ class QuantumWire:
     reflectionless) at :math:`\mu_{L,R} = \bar\mu \pm \delta\mu/2`; a source (drain) bath at
     each site in ``sources`` (``drains``) couples with :math:`\gamma` and has the chemical
     potential that makes it inject (draw) :math:`I_g`: :math:`I_l = \pm I_g`. All baths at
-    zero temperature (the paper's :math:`T \ll \bar\mu` limit).
+    one temperature T (Fermi functions :math:`f_l = 1/(e^{(\omega-\mu_l)/T}+1)`, Eq. 16);
+    T = 0, the default, is the paper's :math:`T \ll \bar\mu` limit.
 
     Parameters
     ----------
@@ -96,6 +97,8 @@ class QuantumWire:
         :math:`I_l = (-1)^l I_g`.
     gamma_end : float
         :math:`\gamma_1 = \gamma_N > 0`.
+    temperature : float
+        :math:`k_B T \ge 0` of all baths, in units of :math:`\gamma_o`.
     """
 
     N: int
@@ -106,6 +109,7 @@ class QuantumWire:
     sources: tuple[int, ...] | None = None
     drains: tuple[int, ...] | None = None
     gamma_end: float = 1.0
+    temperature: float = 0.0
     name = "quantum-wire"
 
     def __post_init__(self):
@@ -115,6 +119,8 @@ class QuantumWire:
                                                          open_lo=True))
         object.__setattr__(self, "gamma_end", _validate.real("gamma_end", self.gamma_end, 0.0,
                                                              open_lo=True))
+        object.__setattr__(self, "temperature", _validate.real("temperature", self.temperature,
+                                                               0.0))
         mu = _validate.real("mu_bar", self.mu_bar, -2.0, 2.0, open_lo=True, open_hi=True)
         object.__setattr__(self, "mu_bar", mu)
         dmu = _validate.real("delta_mu", self.delta_mu)
@@ -158,7 +164,8 @@ class QuantumWire:
         """Constructor parameters, JSON-ready, with the model name."""
         return {"model": self.name, "N": self.N, "gamma": self.gamma, "mu_bar": self.mu_bar,
                 "delta_mu": self.delta_mu, "I_g": self.I_g, "sources": list(self.sources),
-                "drains": list(self.drains), "gamma_end": self.gamma_end, "temperature": 0.0}
+                "drains": list(self.drains), "gamma_end": self.gamma_end,
+                "temperature": self.temperature}
 
 
 def _sites(name: str, sites: object, N: int) -> tuple[int, ...]:
