@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import rectification, spin_ring, triple_dot, wire
+from . import rectification, spin_ring, triple_dot, wire, wire_contacts
 from ._output import Check
 
 FIGURES = {
@@ -25,6 +25,10 @@ FIGURES = {
     "ring-fig5-extended": spin_ring.fig5_extended,
     "ring-fig6": spin_ring.fig6,
     "ring-fig7": spin_ring.fig7,
+    "wire-fig8": wire_contacts.fig8,
+    "wire-fig9": wire_contacts.fig9,
+    "wire-fig10": wire_contacts.fig10,
+    "wire-classical": wire_contacts.classical,
 }
 
 __all__ = ["FIGURES", "Check"]
