@@ -189,3 +189,18 @@ def test_figure_checks_pass(name, tmp_path):
 def test_full_size_figure_checks_pass(name, tmp_path):
     checks = _checks(tmp_path, name)
     assert [c["claim"] for c in checks if not c["passed"]] == []
+
+
+def test_fig4_checks_pass(tmp_path):
+    checks = _checks(tmp_path, "wire-fig4")
+    assert len(checks) == 8
+    assert [c["claim"] for c in checks if not c["passed"]] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["wire-fig2", "wire-fig3"])
+def test_wire_fig2_fig3_checks_pass(name, tmp_path):
+    if name == "wire-fig2" and not hasattr(analytic, "short_wire_third_order"):
+        pytest.skip("Fig. 2(c) needs the third-order truncation (B35)-(B36) of branch wire-resp")
+    checks = _checks(tmp_path, name)
+    assert [c["claim"] for c in checks if not c["passed"]] == []
