@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import rectification, spin_ring, triple_dot, wire, wire_response
+from . import rectification, spin_ring, triple_dot, wire, wire_contacts, wire_response
 from ._output import Check
 
 FIGURES = {
@@ -22,6 +22,10 @@ FIGURES = {
     "wire-fig7": wire_response.fig7,
     "wire-joule": wire_response.joule,
     "wire-temperature": wire_response.temperature,
+    "wire-fig8": wire_contacts.fig8,
+    "wire-fig9": wire_contacts.fig9,
+    "wire-fig10": wire_contacts.fig10,
+    "wire-classical": wire_contacts.classical,
     "ring-fig2": spin_ring.fig2,
     "ring-fig3": spin_ring.fig3,
     "ring-fig4": spin_ring.fig4,
