@@ -241,7 +241,12 @@ def _figure(args: argparse.Namespace) -> int:
         kwargs["L"] = args.L
     paths = figure(_out_dir(_given(args.out, "out")), **kwargs)
     print(f"wrote {paths['png']} and {paths['json']}")
-    return 0
+    checks = [{"figure": args.name} | c for c in paths["checks"]]
+    if checks:
+        from .experiments.regenerate import check_table
+
+        print(check_table(checks))
+    return 1 if any(not c["passed"] for c in checks) else 0
 
 
 def _figure_all(args: argparse.Namespace) -> int:

@@ -108,3 +108,14 @@ def test_every_shipped_json_has_a_job():
     assert {j.name for j in regenerate.jobs() if j.folder == "figures"} == set(FIGURES)
     for script in regenerate.BENCHMARKS:
         assert (REPO / "benchmarks" / f"{script}.py").is_file()
+
+
+def test_one_figure_prints_its_checks_and_fails_on_a_failed_one(tmp_path, capsys,
+                                                                 monkeypatch):
+    assert main(["figure", "wire-fig4", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "wire-fig4" in out and " ok " in out and "FAIL" not in out
+    job = _fake("rect-bad", 2.0, [])
+    monkeypatch.setitem(FIGURES, "rect-bad", lambda out: job.run(Path(out)))
+    assert main(["figure", "rect-bad", "--out", str(tmp_path)]) == 1
+    assert "FAIL" in capsys.readouterr().out
