@@ -128,3 +128,13 @@ def test_validate_tgge_plots_without_warnings(tmp_path):
         warnings.simplefilter("error")
         result = validate_tgge(tmp_path, Ls=(4,), epsilons=(0.5,), progress=False)
     assert result["rows"][0]["exact"]
+    assert result["checks"] and all(c["passed"] for c in result["checks"])
+
+
+def test_validate_dynamics_records_passing_checks(tmp_path):
+    from manybody.experiments.validation import validate_dynamics
+
+    result = validate_dynamics(tmp_path, "nonreciprocal", L=4, t_max=100.0)
+    record = json.loads(open(result["json"]).read())
+    assert record["claim"] and len(record["checks"]) == 3
+    assert all(c["passed"] for c in record["checks"]), record["checks"]
