@@ -168,7 +168,7 @@ def fig4(out: str | Path) -> dict:
                    "which leaves a current c/L; the smooth-band basis gives none.")
 
 
-def _rashba_figure(out, name, L, up, g_show, with_equal):
+def _rashba_figure(name, L, up, g_show, with_equal):
     """Current scans and band occupations of model 2 (Figs. 5 and 6)."""
     L = integer("L", L, 2)
     g_show = real("g_show", g_show, 0.0, 1.0)
@@ -224,7 +224,7 @@ def _paper_checks(s, ness, sign: int, g_show: float) -> list[Check]:
 
 def fig5(out: str | Path, L: int = 400, g_show: float = G_SHOW) -> dict:
     """Fig. 5: (a) up-spin dephasing current, (b) equal dephasing, (c) band occupations."""
-    fig, s, ness, numbers, params = _rashba_figure(out, "rect_fig5", L, 1.0, g_show, True)
+    fig, s, ness, numbers, params = _rashba_figure("rect_fig5", L, 1.0, g_show, True)
     equal = numbers["scan_equal_dephasing"]
     peak = int(np.argmax(s["current"]))
     numbers["peak"] = {"gamma_neq": s["gamma_neq"][peak], "current": s["current"][peak]}
@@ -248,7 +248,7 @@ def fig5(out: str | Path, L: int = 400, g_show: float = G_SHOW) -> dict:
 
 def fig6(out: str | Path, L: int = 400, g_show: float = G_SHOW) -> dict:
     """Fig. 6 (Appendix D): (a) down-spin dephasing current, (b) band occupations."""
-    fig, s, ness, numbers, params = _rashba_figure(out, "rect_fig6", L, 0.0, g_show, False)
+    fig, s, ness, numbers, params = _rashba_figure("rect_fig6", L, 0.0, g_show, False)
     up = scan(lambda g: _model(L, g, 1.0), s["gamma_neq"])
     checks = _paper_checks(s, ness, -1, g_show) + [
         Check("the total current is the reverse of Fig. 5(a): max |I_down-deph + I_up-deph|",
