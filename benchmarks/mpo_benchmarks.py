@@ -32,6 +32,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.linalg import expm  # noqa: E402
 
@@ -157,20 +158,36 @@ def relaxation_rows(Ls: tuple[int, ...], chis: tuple[int, ...], fixed: tuple[int
     return {"by_L": [one(L, fixed[0]) for L in Ls], "by_chi": [one(fixed[1], c) for c in chis]}
 
 
+OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}  # legends
+
+
+def _plain_ticks(ax, values, axis: str = "x") -> None:
+    """Ticks at the measured values with plain labels (a log axis labels its minor ticks
+    2x10^1, 3x10^1, ..., which collide)."""
+    values = sorted(set(values))
+    getattr(ax, f"set_{axis}ticks")(values, [f"{v:g}" for v in values])
+    getattr(ax, f"{axis}axis").set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 def plot(results: dict, path: Path) -> None:
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
+    """Four panels: cost, chi convergence, Trotter error, time to the steady state."""
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), layout="constrained")
     cost = results["cost"]
     ax = axes[0, 0]
     chis = [r["chi"] for r in cost]
     ax.loglog(chis, [r["engine_s_per_site_time"] for r in cost], "o-", label="mpo.tebd")
     ax.loglog(chis, [r["plain_s_per_site_time"] for r in cost], "s--", label="plain numpy")
-    ax.set(xlabel="χ", ylabel="s per site per unit time", title="cost")
-    ax.legend(frameon=False)
+    _plain_ticks(ax, chis)
+    ax.set(xlabel=r"bond dimension $\chi$", ylabel=r"wall time per site per unit $t$ [s]",
+           title="cost")
+    ax.legend(**OUTSIDE)
     conv = results["convergence"]
     ax = axes[0, 1]
     ax.semilogy([r["chi"] for r in conv["by_chi"]],
                 [max(r["error"], 1e-16) for r in conv["by_chi"]], "o-")
-    ax.set(xlabel="χ", ylabel="|bulk current − reference|", title=f"χ convergence, dt={DT}")
+    _plain_ticks(ax, [r["chi"] for r in conv["by_chi"]])
+    ax.set(xlabel=r"bond dimension $\chi$", ylabel=r"$|I_{bulk} - I_{ref}|$ [$\mu$]",
+           title=rf"$\chi$ convergence, dt = {DT}")
     ax = axes[1, 0]
     for (order, richardson), marker in zip(itertools.product((2, 4), (False, True)),
                                            ("o-", "o--", "s-", "s--"), strict=True):
@@ -178,18 +195,24 @@ def plot(results: dict, path: Path) -> None:
                 if r["order"] == order and r["richardson"] == richardson]
         ax.loglog([r["dt"] for r in rows], [max(r["error"], 1e-16) for r in rows], marker,
                   label=f"order {order}" + (" + Richardson" if richardson else ""))
-    ax.set(xlabel="dt", ylabel="|bulk current − reference|", title="Trotter error")
-    ax.legend(frameon=False)
+    _plain_ticks(ax, [r["dt"] for r in conv["by_dt"]])
+    ax.set(xlabel=r"time step dt [$1/\mu$]", ylabel=r"$|I_{bulk} - I_{ref}|$ [$\mu$]",
+           title="Trotter error")
+    ax.legend(**OUTSIDE)
     relax = results["relaxation"]
     ax = axes[1, 1]
-    ax.plot([r["L"] for r in relax["by_L"]], [r["wall_time"] for r in relax["by_L"]], "o-",
-            label=f"wall time [s], χ={relax['by_L'][0]['chi']}")
-    ax.plot([r["L"] for r in relax["by_L"]], [r["time"] for r in relax["by_L"]], "s--",
-            label="evolved time to convergence, all phases")
-    ax.set(xlabel="L", title="time to steady state")
-    ax.legend(frameon=False)
+    Ls = [r["L"] for r in relax["by_L"]]
+    ax.plot(Ls, [r["wall_time"] for r in relax["by_L"]], "o-", color="C0",
+            label=rf"wall time, $\chi$={relax['by_L'][0]['chi']}")
+    twin = ax.twinx()
+    twin.plot(Ls, [r["time"] for r in relax["by_L"]], "s--", color="C1",
+              label="evolved time to convergence, all phases")
+    _plain_ticks(ax, Ls)
+    ax.set(xlabel="chain length L", ylabel="wall time [s]", title="time to steady state")
+    twin.set_ylabel(r"evolved time $t$ [$1/\mu$]", color="C1")
+    ax.legend(handles=ax.get_lines() + twin.get_lines(), loc="upper left",
+              bbox_to_anchor=(1.12, 1.0), frameon=False)
     fig.suptitle("open Metelmann–Clerk chain, α = 2, δ = 1, μ = 1")
-    fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

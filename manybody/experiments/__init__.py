@@ -5,14 +5,25 @@
 
 from __future__ import annotations
 
-from . import rectification, spin_ring, triple_dot, wire, wire_contacts, wire_response
+from . import (
+               rectification,
+               rectification_model2,
+               spin_ring,
+               triple_dot,
+               wire,
+               wire_contacts,
+               wire_response,
+)
 from ._output import Check
 
 FIGURES = {
     "rect-fig2": rectification.fig2,
     "rect-fig3": rectification.fig3,
-    "rect-fig5": rectification.fig5,
-    "rect-fig6": rectification.fig6,
+    "rect-fig4": rectification_model2.fig4,
+    "rect-fig5": rectification_model2.fig5,
+    "rect-fig5-peak": rectification_model2.fig5_peak,
+    "rect-fig6": rectification_model2.fig6,
+    "rect-dynamics-model2": rectification_model2.dynamics,
     "dot-fig1": triple_dot.fig1,
     "wire-fig2": wire.fig2,
     "wire-fig3": wire.fig3,
