@@ -118,7 +118,7 @@ def _assert_exact_checks(result, tol=1e-9):
 
 def test_small_figures_run_and_their_exact_checks_pass(tmp_path):
     _assert_exact_checks(spin_ring_claims.ring_decay(tmp_path, L=4, theta_L=3, points=3))
-    _assert_exact_checks(spin_ring_claims.ring_nnn(tmp_path, L=5))
+    _assert_exact_checks(spin_ring_claims.ring_nnn(tmp_path, L=6))
     _assert_exact_checks(spin_ring_claims.ring_gauge(tmp_path, L=6, large_L=20, points=8))
     for name in ("ring_decay", "ring_nnn", "ring_gauge"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
