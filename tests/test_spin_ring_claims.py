@@ -76,6 +76,17 @@ def test_local_decay_gives_a_current_at_alpha_zero():
     assert symmetric.current == pytest.approx(direct.current, abs=1e-9)
 
 
+@pytest.mark.parametrize(("delta", "kappa", "mu"), [(1.0, 0.3, 1.0), (0.5, 0.8, 0.0),
+                                                     (1.5, 0.1, 2.0), (0.0, 0.4, 1.0)])
+def test_two_site_ring_with_local_decay_has_the_rate_equation_current(delta, kappa, mu):
+    """alpha = 0 at L = 2: the closed form of the rate equations, independent of mu; it
+    changes sign at kappa = 2 delta^2 and vanishes at delta = 0."""
+    ring = MetelmannClerkRing.minimal(2, 0.0, delta, mu=mu, kappa=kappa)
+    expected = spin_ring_claims.two_site_decay_current(delta, kappa)
+    assert ed.steady_state(ring).current == pytest.approx(expected, abs=1e-10)
+    assert np.sign(expected) == np.sign(kappa - 2 * delta**2) or delta == 0
+
+
 @pytest.mark.parametrize("L", [6, 8])
 def test_next_nearest_dissipation_gives_no_current_on_even_rings(L):
     r = ed.steady_state(MetelmannClerkRing.minimal(L, 2.0, 1.5, dissipation_range=2))

@@ -43,6 +43,29 @@ def _sizes(L: int, smallest: int, skip: tuple[int, ...] = ()) -> np.ndarray:
                      if n not in skip])
 
 
+def two_site_decay_current(delta: float, kappa: float) -> float:
+    r"""Closed form of the current of the two-site ring (L = 2) at :math:`\alpha = 0` with a
+    local decay :math:`\kappa`, any :math:`\mu`.
+
+    On two sites both jumps are :math:`\delta S^+`, :math:`S^+ = \sigma^+_0 + \sigma^+_1`,
+    which annihilates the singlet S. The exchange- and parity-symmetric steady state is
+    diagonal in (↓↓, T, ↑↑, S) (T the triplet with one spin up), with the rates ↓↓ → T and
+    T → ↑↑ at :math:`4\delta^2`, T → ↓↓, S → ↓↓, ↑↑ → T and ↑↑ → S at :math:`\kappa`. With
+    :math:`x = \delta^2/\kappa` its populations are :math:`p_T = 4x/(16x^2 + 6x + 1)`,
+    :math:`p_S = p_{\uparrow\uparrow} = 2x p_T`, and
+    :math:`\langle I^\eta\rangle = \delta^2(p_T - p_S)` (:math:`\eta = -\delta^2`,
+    :math:`\langle\sigma^+_1\sigma^-_0\rangle = (p_T - p_S)/2`):
+
+    .. math:: \langle I^\eta\rangle = \frac{4\delta^2 x(1 - 2x)}{16x^2 + 6x + 1}.
+
+    Zero at :math:`\delta = 0` (no raising channel); at L = 2 it changes sign at
+    :math:`\kappa = 2\delta^2`.
+    """
+    delta = real("delta", delta)
+    x = delta**2 / real("kappa", kappa, 0.0, open_lo=True)
+    return 4 * delta**2 * x * (1 - 2 * x) / (16 * x**2 + 6 * x + 1)
+
+
 def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 8,
                points: int = 25) -> dict:
     r"""Sec. IV C: the minimal model with a local decay :math:`\kappa\sum_j D[\sigma^-_j]`.
@@ -51,7 +74,7 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
     (\cos\theta, \sin\theta)` (r = 1, as Fig. 6) on a ring of ``theta_L`` sites for
     :math:`\kappa` = 0 (dashed, interior angles only: the ends have dark states on even rings),
     ``kappa``/3, 2 ``kappa``/3 and ``kappa``. Right: the current against the ring size
-    3..L at :math:`\delta = 0` (:math:`\alpha = 1`) and at :math:`\alpha = 0`
+    2..L at :math:`\delta = 0` (:math:`\alpha = 1`) and at :math:`\alpha = 0`
     (:math:`\delta = 1`), at ``kappa``.
 
     With :math:`\delta = 0` every jump (:math:`f_j = \alpha\sigma^-_j + \alpha^*\sigma^-_{j+1}`
@@ -61,11 +84,11 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
     Eqs. 16-17 the lowering rate is :math:`\Gamma_- = 2|\alpha|^2`, to which
     :math:`\kappa` adds). The frustration the text describes, a raising channel against
     :math:`\kappa`, is at :math:`\alpha = 0`: there the current is non-zero and finite as L
-    grows. (The global spin flip maps it to :math:`\delta = 0` with a local pump
-    :math:`\kappa D[\sigma^+_j]`.)
+    grows; at L = 2 it has the closed form :func:`two_site_decay_current`. (The global spin
+    flip maps it to :math:`\delta = 0` with a local pump :math:`\kappa D[\sigma^+_j]`.)
     """
     integer("L", L, 4)  # two sizes for the convergence check
-    Ls = _sizes(L, 3)
+    Ls = _sizes(L, 2)  # L = 2 against two_site_decay_current
     kappa = real("kappa", kappa, 0.0)
     if kappa == 0:
         raise ValueError("kappa must be > 0 (at kappa = 0 the ends theta = 0, pi/2 have dark "
@@ -89,6 +112,7 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
         th = inner if k == 0 else thetas
         sweep[k] = np.array([current(theta_L, np.cos(t), np.sin(t), k).current for t in th])
     direct_L = min(7, int(Ls[-1]))
+    two_site = two_site_decay_current(1.0, kappa)
     direct = current(direct_L, 0.0, 1.0, kappa, method="direct").current
     symmetric = ends["alpha0"][list(Ls).index(direct_L)].current
     I0 = np.array([r.current for r in ends["delta0"]])
@@ -108,6 +132,7 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
     b.plot(Ls, Ia, "o-", color=COLOURS[0], label=r"$\alpha = 0,\ \delta = 1$")
     b.plot(Ls, I0, "s-", color=COLOURS[2], label=r"$\alpha = 1,\ \delta = 0$")
     b.plot([direct_L], [direct], "kx", ms=9, label="full-space steady state (QuTiP)")
+    b.plot([2], [two_site], "k*", ms=11, mfc="none", label="L = 2 closed form")
     b.axhline(0, color="k", lw=0.5)
     b.set(xlabel="L", ylabel=r"$\langle I^\eta\rangle$ [$\mu$]",
           title=rf"exact rings, $\kappa = {kappa:g}$", ylim=(1.25 * min(Ia.min(), 0), 0.05))
@@ -119,6 +144,8 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
               0.0, float(np.abs(I0).max()), 1e-10, "analytic"),
         Check(f"delta = 0: <sigma^z> = -1 at L = {Ls[-1]}", -1.0, float(sz0[-1]), 1e-10,
               "analytic"),
+        Check(f"alpha = 0, kappa = {kappa:g}: current at L = 2 against the closed form",
+              two_site, float(Ia[0]), 1e-10, "rate equations (two_site_decay_current)"),
         Check(f"alpha = 0, kappa = {kappa:g}: current at L = {direct_L}, symmetric ED against "
               "the full-space steady state", direct, symmetric, 1e-9, "qutip.steadystate"),
         Check(f"alpha = 0: the current converges to a finite value, I(L = {Ls[-1]}) against "
@@ -145,7 +172,8 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
                    "kappa lowers), shown here; by the global spin flip it equals the current at "
                    "delta = 0 under a local pump kappa D[sigma^+_j]. The paper gives no kappa, "
                    f"L or r for this claim: kappa up to {kappa:g}, r = 1 (as Fig. 6), "
-                   f"L = {theta_L} for the theta sweep and 3..{L} for the size scan.")
+                   f"L = {theta_L} for the theta sweep and 2..{L} for the size scan (the ring of 2 "
+                   "has both jumps on the same pair).")
 
 
 def _correlation_current(model: MetelmannClerkRing, d: int) -> float:
