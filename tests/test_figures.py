@@ -87,6 +87,9 @@ BAD_L = {  # a refused --L of every figure that takes one, and the message
     "ring-fig5-extended": ("2", "L must be an integer >= 3"),
     "ring-fig6": ("1", "L must be an integer >= 2"),
     "ring-fig7": ("40", "L=40: the dense ground state of Eq. (B1) needs about"),
+    "ring-decay": ("3", "L must be an integer >= 4"),
+    "ring-nnn": ("5", "L must be an integer >= 6"),
+    "ring-gauge": ("5", "L must be an integer >= 6"),
 }
 
 

@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 from . import (
-               rectification,
-               rectification_model2,
-               spin_ring,
-               triple_dot,
-               wire,
-               wire_contacts,
-               wire_response,
+    rectification,
+    rectification_model2,
+    spin_ring,
+    spin_ring_claims,
+    triple_dot,
+    wire,
+    wire_contacts,
+    wire_response,
 )
 from ._output import Check
 
@@ -45,6 +46,9 @@ FIGURES = {
     "ring-fig5-extended": spin_ring.fig5_extended,
     "ring-fig6": spin_ring.fig6,
     "ring-fig7": spin_ring.fig7,
+    "ring-decay": spin_ring_claims.ring_decay,
+    "ring-nnn": spin_ring_claims.ring_nnn,
+    "ring-gauge": spin_ring_claims.ring_gauge,
 }
 
 __all__ = ["FIGURES", "Check"]

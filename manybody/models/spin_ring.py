@@ -170,6 +170,68 @@ class MetelmannClerkRing(SpinChain):
             "xi": [(xi, (("sm", b), ("sm", a))), (np.conj(xi), (("sp", b), ("sp", a)))],
         }
 
+    def ground_state_jordan_wigner(self, degeneracy_tol: float = 1e-10) -> dict:
+        r"""Ground state of H for :math:`\lambda = 0` on a ring, in closed form (App. B).
+
+        The Jordan-Wigner map :math:`\sigma^+_j\sigma^-_{j+1} = c^\dagger_j c_{j+1}` (and
+        :math:`-(-1)^N c^\dagger_{L-1}c_0` on the closing bond) turns H into free fermions
+        with N particles, periodic for odd N and antiperiodic for even N:
+
+        .. math:: H = \sum_k \big[2J_0\cos(k + \phi/L) + \mu\big]\, c^\dagger_k c_k,\qquad
+                  k = \tfrac{2\pi}{L}(m + \tfrac12[N\ \mathrm{even}]),
+
+        the dispersion of App. B (plus :math:`\mu`). The ground state fills the N lowest k of
+        the sector of least energy E. Its current, the bond average of the :math:`I^J` of
+        Eq. (14) (this module's operator), is by Hellmann-Feynman
+        :math:`\langle I^J\rangle = 2\,\partial E/\partial\phi = -\tfrac{4J_0}{L}\sum_{occ}
+        \sin(k + \phi/L)`, which vanishes like 1/L (App. B). The paper's
+        :math:`\langle I\rangle = -\partial E/\partial\phi` normalizes it by -1/2.
+        Dissipation (the jumps) plays no part here.
+
+        Parameters
+        ----------
+        degeneracy_tol : float
+            Energies closer than this count as degenerate.
+
+        Returns
+        -------
+        dict
+            ``energy``, ``current`` and ``particles`` (N, the smallest of tied sectors).
+
+        Raises
+        ------
+        ValueError
+            For an open chain or :math:`\lambda \ne 0` (a Bogoliubov rotation would be
+            needed), or if degenerate ground states carry different currents (a level
+            crossing, e.g. :math:`\phi = \pm\pi` at half filling), where the ground-state
+            current is undefined. Degenerate sectors of equal current (N and L - N on odd rings
+            at :math:`\mu = 0`, related by spin flip times reflection) are accepted.
+        """
+        if not self.periodic or self.lam != 0:
+            raise ValueError("ground_state_jordan_wigner needs a ring (boundary='periodic') "
+                             f"with lam = 0, got boundary={self.boundary!r}, lam={self.lam}")
+        tol = _validate.real("degeneracy_tol", degeneracy_tol, 0.0)
+        L, s = self.L, self.flux / self.L
+        filled = []  # per boundary condition: energies, currents and Fermi gaps of N = 0..L
+        for shift in (0.0, 0.5):  # odd N: periodic, even N: antiperiodic
+            k = 2 * np.pi * (np.arange(L) + shift) / L + s
+            eps = 2 * self.J0 * np.cos(k) + self.mu
+            order = np.argsort(eps, kind="stable")
+            e = np.concatenate([[0.0], np.cumsum(eps[order])])
+            current = np.concatenate([[0.0], np.cumsum(-4 * self.J0 / L * np.sin(k[order]))])
+            gap = np.concatenate([[np.inf], np.diff(eps[order]), [np.inf]])
+            filled.append((e, current, gap))
+        sectors = [(filled[N % 2 == 0][0][N], filled[N % 2 == 0][1][N], N,
+                    filled[N % 2 == 0][2][N]) for N in range(L + 1)]
+        energy = min(e for e, *_ in sectors)
+        tied = [t for t in sectors if t[0] - energy <= tol]
+        currents = [c for _, c, _, _ in tied]
+        if any(g <= tol for *_, g in tied) or max(currents) - min(currents) > tol:
+            raise ValueError(f"the ground state at flux={self.flux} is degenerate with "
+                             "different currents (a level crossing): its current is undefined")
+        return {"energy": float(energy), "current": float(currents[0]),
+                "particles": int(tied[0][2])}
+
     @property
     def reflection_symmetric(self) -> bool:
         """j -> L-1-j swaps the two halves of f_j: symmetric if (gamma, delta) = ±(alpha, beta)
