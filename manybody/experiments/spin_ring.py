@@ -257,9 +257,10 @@ def fig4(out: str | Path, L: int = 4, points: int = 25) -> dict:
     dev = {r: np.abs(data[f"cmf_r{r:g}"] - data[f"ed_r{r:g}"]).max(axis=0) for r in FIG4_R}
     rel_current = {r: dev[r][0] / scale[r] for r in FIG4_R}
     r1 = np.argmax(np.abs(data["ed_r1"][:, 0]))
-    same_sign = all(np.all(np.sign(data[f"cmf_r{r:g}"][:, k]) == np.sign(data[f"ed_r{r:g}"][:, k])
-                           | (np.abs(data[f"ed_r{r:g}"][:, k]) < 1e-9)) for r in (2.0, 5.0)
-                    for k in (0, 1))
+    same_sign = all(np.all((np.sign(data[f"cmf_r{r:g}"][:, k])
+                            == np.sign(data[f"ed_r{r:g}"][:, k]))
+                           | (np.abs(data[f"ed_r{r:g}"][:, k]) < 1e-9))
+                    for r in (2.0, 5.0) for k in (0, 1))
     checks = [
         Check(f"r = 1 ~ mu, 'remarkable agreement': CMF current at the exact maximum "
               f"(theta = {thetas[r1]:.3f})", float(data["ed_r1"][r1, 0]),
@@ -353,10 +354,9 @@ def fig5_chain(out: str | Path, L: int = 30, ring_L: int = 10, max_bond: int = 3
     the bond's position (j + 1/2)/L, alpha = 2, delta = 1, mu = 1, for the lengths L/3, 2L/3
     and L; the exact ring currents at ``ring_L`` and ``ring_L + 1`` for comparison, and the
     exact open chain of the shortest length as a check of the MPO profile."""
-    import mpo
-
     integer("L", L, 4)  # the longest open chain
     ring_L = integer("ring_L", ring_L, 3)
+    import mpo  # after the checks: a refused size costs no import
     lengths = [n for n in sorted({L // 3, (2 * L) // 3, L}) if n >= 4]
     runs = [mpo.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.0, boundary="open"),
                              max_bond=max_bond, richardson=True, progress=False)
@@ -422,8 +422,6 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     (delta = 1) to open chains of ``lower_lengths`` sites (:math:`\langle I^\eta_j\rangle`
     against j/L). MPO runs checkpoint to ``out/mpo_runs`` and a rerun resumes (a finished run
     is read back without evolving)."""
-    import mpo
-
     if not all(isinstance(n, int) and n >= 3 for n in ring_sizes):
         raise ValueError(f"ring_sizes must be integers >= 3, got {ring_sizes!r}")
     if not (isinstance(chain_L, int) and chain_L >= 4):
@@ -432,6 +430,7 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
         raise ValueError(f"lower_lengths must be integers >= 4, got {lower_lengths!r}")
     runs_dir = Path(out) / "mpo_runs"
     Ls = _exact_sizes(L)
+    import mpo  # after the checks: a refused size costs no import
     exact = np.array([ed.steady_state(MetelmannClerkRing.minimal(n, 2.0, 1.5)).current
                       for n in tqdm(Ls[::-1], desc="fig5 exact", leave=False)][::-1])
 
