@@ -463,7 +463,7 @@ def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (1
     c.axhline(bulk_err, color="C1", ls=":", label="bulk error bar")
     c.set(xlabel="L", ylabel=r"$|\langle I^\eta\rangle_L - I_{bulk}|$",
           title=f"distance to the L = {chain_L} bulk")
-    c.legend(frameon=False, fontsize=8, loc="lower left")
+    c.legend(frameon=False, fontsize=8, loc="upper right")
     x = (np.arange(prof.size) + 1.5) / chain_L
     b.plot(x, prof, "-", color="C1", lw=1)
     b.axhline(bulk, color="gray", ls=":", lw=1)
