@@ -36,6 +36,42 @@ def test_x_state_is_eqs_c2_c8_corrected_and_eq_24(a, d, mu):
     assert abs(obs["current_profile"][1]) < 1e-12  # nothing flows between clusters
 
 
+def eq24(a, d, mu):
+    Z = (a * a - d * d) ** 2 * (a**4 + d**4 + 3 * a * a * d * d) + mu * mu * (a * a + d * d) ** 2
+    return 4 * a * a * d * d * (d * d - a * a) ** 3 / Z
+
+
+@pytest.mark.parametrize(("a", "d", "mu"), [*PARAMS, (1.2, 0.5, 0.7), (0.3, 0.9, 2.0)])
+def test_headline_current_is_the_intra_cluster_bond_minus_half_eq_24(a, d, mu):
+    """``current`` is the paper's mean-field current, the bond inside a cluster; the bond
+    average (half of it in the x-state, the bond between clusters carries none) and the
+    profile over the period of two clusters stay observables."""
+    r = cmf.steady_state(MetelmannClerkRing.minimal(4, alpha=a, delta=d, mu=mu),
+                         solution="x-state", n_starts=1)
+    assert r.current == pytest.approx(-eq24(a, d, mu) / 2, abs=1e-12)
+    np.testing.assert_allclose(r.current_profile, [r.current, 0, r.current, 0], atol=1e-12)
+    assert r.bond_average_current == pytest.approx(r.current / 2, abs=1e-12)
+    x = [f for f in r.fixed_points if f["kind"] == "x-state"][0]
+    assert x["current"] == pytest.approx(r.current, abs=1e-12)
+
+
+def test_the_issue_interface_and_fig4_agreement_at_r_1():
+    """The interface of issue 13, and Fig. 4 at r = 1 ("remarkable agreement"): at the
+    exact current's maximum (L = 4) the intra-cluster CMF current agrees within 2e-3 (the
+    issue measured 0.056 / 0.057), the bond average (0.028) does not."""
+    from manybody import ed
+
+    r = cmf.steady_state(MetelmannClerkRing.minimal(L=4, alpha=1.2, delta=0.5, mu=0.7))
+    assert r.diagnostics["kind"] == "x-state"
+    assert r.current == pytest.approx(-eq24(1.2, 0.5, 0.7) / 2, abs=1e-12)
+    t = 3 * np.pi / 26  # the maximum of the r = 1 curve on Fig. 4's grid
+    ring = MetelmannClerkRing.minimal(4, alpha=np.cos(t), delta=np.sin(t))
+    exact, mf = ed.steady_state(ring).current, cmf.steady_state(ring)
+    assert exact == pytest.approx(0.0561, abs=1e-4)
+    assert mf.current == pytest.approx(exact, abs=2e-3)
+    assert abs(mf.bond_average_current - exact) > 0.02
+
+
 def test_stability_classification():
     """alpha = 2, delta = 1.5: the x-state is unstable, a parity-broken uniform fixed point
     is stable and returned; alpha = 1, delta = 0.5: the x-state is the only one, stable."""
@@ -43,8 +79,11 @@ def test_stability_classification():
     r = cmf.steady_state(m)
     kinds = {f["kind"]: f["stable"] for f in r.fixed_points}
     assert kinds == {"x-state": False, "uniform": True} and r.diagnostics["kind"] == "uniform"
-    assert cmf.steady_state(m, solution="x-state").current == pytest.approx(
-        0.25897108, abs=1e-7)
+    x = cmf.steady_state(m, solution="x-state")
+    assert x.current == pytest.approx(0.51794216, abs=1e-7)  # intra-cluster, -Eq.(24)/2
+    assert x.bond_average_current == pytest.approx(0.25897108, abs=1e-7)
+    assert r.current == pytest.approx(0.56871353, abs=1e-7)  # uniform: intra-cluster bond
+    assert r.current_profile[1] == pytest.approx(0.21286932, abs=1e-7)  # between clusters
     weak = cmf.steady_state(MetelmannClerkRing.minimal(4, alpha=1.0, delta=0.5))
     assert weak.diagnostics["kind"] == "x-state" and weak.diagnostics["stable"]
 

@@ -184,11 +184,48 @@ def test_figure_commands_write_png_and_json(tmp_path):
     rec = json.loads((tmp_path / "ring_fig5.json").read_text())
     assert rec["numbers"]["current"][1] == pytest.approx(0.5707212665133, abs=1e-10)  # L = 4
     assert (tmp_path / "ring_fig5.png").stat().st_size > 10_000
+    assert_checks_pass(rec)
     from manybody.experiments.spin_ring import fig7
 
     fig7(tmp_path, points=11)
     rec = json.loads((tmp_path / "ring_fig7.json").read_text())
     assert rec["numbers"]["max_dev_current_2dE"] < 1e-7
+    assert_checks_pass(rec)
+
+
+def assert_checks_pass(rec: dict) -> None:
+    """A figure's record has a claim and checks, and every check passes."""
+    assert rec["claim"] and rec["checks"] and "deviations" in rec
+    failed = [c for c in rec["checks"] if not c["passed"]]
+    assert not failed, failed
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [
+    ("fig2", {"points": 5}), ("fig3", {"points": 3}), ("fig6", {"points": 3}),
+])
+def test_ring_figures_checks_pass_at_small_sizes(name, kwargs, tmp_path):
+    """Fig. 2 (phase per bond: current odd and negativity even about pi/2, period pi),
+    Fig. 3 (CMF = -Eq.(24)/2 on the grid, alpha <-> delta symmetries), Fig. 6 (the text's
+    statements on the two perturbations) on coarse grids."""
+    import json
+
+    from manybody.experiments import spin_ring
+
+    getattr(spin_ring, name)(tmp_path, **kwargs)
+    rec = json.loads((tmp_path / f"ring_{name}.json").read_text())
+    assert_checks_pass(rec)
+
+
+@pytest.mark.slow
+def test_ring_fig4_checks_pass_on_a_coarse_grid(tmp_path):
+    """Fig. 4 at five angles: CMF (intra-cluster) against exact at r = 1 within 2e-3,
+    agreement worse at r = 2, 5, signs caught."""
+    import json
+
+    from manybody.experiments.spin_ring import fig4
+
+    fig4(tmp_path, points=5)
+    assert_checks_pass(json.loads((tmp_path / "ring_fig4.json").read_text()))
 
 
 def test_fig5_chain_writes_profiles_that_agree_with_ed(tmp_path):
@@ -208,6 +245,9 @@ def test_fig5_chain_writes_profiles_that_agree_with_ed(tmp_path):
                       - exact.currents["eta"]).max() < 2e-5
     ring = ed.steady_state(MetelmannClerkRing.minimal(4, 2.0, 1.0)).current
     assert rec["numbers"]["ring_current"][0] == pytest.approx(ring, abs=1e-12)
+    checks = {c["claim"].split(" (")[0]: c["passed"] for c in rec["checks"]}
+    assert checks["MPO profile of the open chain L = 5 against exact"]  # the bulk checks
+    # need the paper's lengths (L = 20, 30): chains of 5 and 8 sites have no bulk yet
 
 
 def test_fig5_extended_joins_mpo_rings_to_exact_and_resumes(tmp_path):
@@ -219,7 +259,10 @@ def test_fig5_extended_joins_mpo_rings_to_exact_and_resumes(tmp_path):
     from manybody.experiments.spin_ring import fig5_extended
 
     fig5_extended(tmp_path, L=6, ring_sizes=(6,), chain_L=8, lower_lengths=(5,))
-    rec = json.loads((tmp_path / "ring_fig5_extended.json").read_text())["numbers"]
+    full = json.loads((tmp_path / "ring_fig5_extended.json").read_text())
+    assert full["checks"][0]["claim"].startswith("ring MPO against exact at L = 6")
+    assert full["checks"][0]["passed"]
+    rec = full["numbers"]
     exact6 = rec["current_exact"][rec["L_exact"].index(6)]
     assert abs(rec["current_ring_mpo"][0] - exact6) < rec["error_ring_mpo"][0] < 1e-4
     assert abs(rec["chain_bulk_current"] - exact6) < 0.1
