@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import matplotlib
@@ -69,8 +70,21 @@ class Check:
         return asdict(self) | {"passed": self.passed}
 
 
+def pi_ticks(axis, lo: Fraction, hi: Fraction, step: Fraction) -> None:
+    r"""Ticks at multiples of :math:`\pi` from ``lo`` to ``hi`` (in units of :math:`\pi`)."""
+    ticks, labels = [], []
+    f = Fraction(lo)
+    while f <= hi:
+        num = "" if abs(f.numerator) == 1 else str(abs(f.numerator))
+        body = rf"{num}\pi" if f.denominator == 1 else rf"{num}\pi/{f.denominator}"
+        labels.append("$0$" if f == 0 else f"${'-' if f < 0 else ''}{body}$")
+        ticks.append(float(f) * np.pi)
+        f += step
+    axis.set_ticks(ticks, labels)
+
+
 def write_figure(fig, out: str | Path, name: str, parameters: dict, numbers: dict, *,
-                 claim: str = "", checks: Sequence[Check] = (), deviations: str = "") -> dict:
+                 claim: str, checks: Sequence[Check], deviations: str) -> dict:
     """Save ``fig`` as ``out/name.png`` and the record as ``out/name.json``.
 
     Parameters
@@ -84,12 +98,14 @@ def write_figure(fig, out: str | Path, name: str, parameters: dict, numbers: dic
     parameters, numbers : dict
         The figure's parameters (the paper's) and the plotted numbers.
     claim : str
-        The caption's (or text's) claim in one line, for the gallery.
+        The caption's (or text's) claim in one line, for the gallery (required, like
+        ``checks`` and ``deviations``: every figure says what it shows and asserts).
     checks : sequence of Check
         The numbers the figure asserts; a failed check is recorded, not raised (the
         ``figure`` command reports it and exits 1).
     deviations : str
-        Where and why the figure departs from the paper (parameters, conventions, misprints).
+        Where and why the figure departs from the paper (parameters, conventions, misprints);
+        "" if it does not.
 
     Returns
     -------

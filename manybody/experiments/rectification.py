@@ -12,6 +12,7 @@ isolated modes of pure dephasing dominate.
 from __future__ import annotations
 
 import warnings
+from fractions import Fraction
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -20,7 +21,7 @@ import numpy as np
 from .. import tgge
 from .._validate import integer, real
 from ..models import NonreciprocalChain
-from ._output import Check, write_figure
+from ._output import Check, pi_ticks, write_figure
 
 PAPER_Q = (-1.0, -0.6, 0.2)  # q / pi of the curves in Figs. 2 and 3(a)
 OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}  # legend
@@ -41,8 +42,7 @@ def q_index(model, q_over_pi: float) -> int:
 
 def momentum_axis(ax, label: str = "$k$") -> None:
     """x axis over the Brillouin zone [-pi, pi] with ticks at multiples of pi/2."""
-    ticks = np.pi * np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
-    ax.set_xticks(ticks, [r"$-\pi$", r"$-\pi/2$", "$0$", r"$\pi/2$", r"$\pi$"])
+    pi_ticks(ax.xaxis, Fraction(-1), Fraction(1), Fraction(1, 2))
     ax.set_xlim(-np.pi * 1.03, np.pi * 1.03)
     ax.set_xlabel(label)
 

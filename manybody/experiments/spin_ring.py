@@ -25,20 +25,7 @@ from .. import cmf, ed
 from .._validate import integer, memory_guard
 from ..models import MetelmannClerkRing
 from ..observables import spin_observables
-from ._output import Check, write_figure
-
-
-def _pi_ticks(axis, lo: Fraction, hi: Fraction, step: Fraction) -> None:
-    r"""Ticks at multiples of :math:`\pi` from ``lo`` to ``hi`` (in units of :math:`\pi`)."""
-    ticks, labels = [], []
-    f = Fraction(lo)
-    while f <= hi:
-        num = "" if abs(f.numerator) == 1 else str(abs(f.numerator))
-        body = rf"{num}\pi" if f.denominator == 1 else rf"{num}\pi/{f.denominator}"
-        labels.append("$0$" if f == 0 else f"${'-' if f < 0 else ''}{body}$")
-        ticks.append(float(f) * np.pi)
-        f += step
-    axis.set_ticks(ticks, labels)
+from ._output import Check, pi_ticks, write_figure
 
 
 def _holds(claim: str, condition: bool, source: str = "paper") -> Check:
@@ -92,7 +79,7 @@ def fig2(out: str | Path, L: int = 4, points: int = 41) -> dict:
         fig.colorbar(im, ax=ax, label=name)
         ax.set(xlabel=r"$\phi$ (phase per bond)", ylabel=r"$\kappa$")
     for ax in (a, b, c):
-        _pi_ticks(ax.xaxis, Fraction(0), Fraction(1), Fraction(1, 4))
+        pi_ticks(ax.xaxis, Fraction(0), Fraction(1), Fraction(1, 4))
     fig.tight_layout()
     checks = [
         Check("current odd about phi = pi/2 (the text: symmetric around pi/2), kappa = 0.1: "
@@ -245,7 +232,7 @@ def fig4(out: str | Path, L: int = 4, points: int = 25) -> dict:
             ax.plot(thetas, data[f"ed_r{r:g}"][:, k] / div, "-", color=col)
             ax.plot(thetas, data[f"cmf_r{r:g}"][:, k] / div, "--", color=col)
         ax.set(xlabel=r"$\theta$", ylabel=label)
-        _pi_ticks(ax.xaxis, Fraction(0), Fraction(1, 2), Fraction(1, 8))
+        pi_ticks(ax.xaxis, Fraction(0), Fraction(1, 2), Fraction(1, 8))
     axes[0, 0].set_ylim(-1.1, 1.1)
     handles = [plt.Line2D([], [], color=col, label=f"r = {r:g}  ($I_r$ = {scale[r]:.3g})")
                for r, col in zip(FIG4_R, ("darkmagenta", "yellowgreen", "C0"), strict=True)]
@@ -554,7 +541,7 @@ def fig7(out: str | Path, L: int = 4, points: int = 101) -> dict:
     ax.set(xlabel=r"$\phi$ (total flux, $J = J_0e^{i\phi/L}$)",
            ylabel=r"$\langle I^J\rangle$, $S(\rho_{12})$",
            title=f"ground state of Eq. (B1), L = {L}, $J_0$ = 1", ylim=(-1.15, 1.15))
-    _pi_ticks(ax.xaxis, Fraction(-1), Fraction(1), Fraction(1, 2))
+    pi_ticks(ax.xaxis, Fraction(-1), Fraction(1), Fraction(1, 2))
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     checks = [
@@ -618,7 +605,7 @@ def fig6(out: str | Path, L: int = 6, points: int = 25) -> dict:
         ax.set(ylabel=r"$\langle I^\eta\rangle$", title=f"perturbation {label}, r = 1, L = {L}")
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes[1].set_xlabel(r"$\theta$")
-    _pi_ticks(axes[1].xaxis, Fraction(0), Fraction(1, 2), Fraction(1, 8))
+    pi_ticks(axes[1].xaxis, Fraction(0), Fraction(1, 2), Fraction(1, 8))
     fig.tight_layout()
     half = thetas < np.pi / 4 - 1e-12
     other = thetas > np.pi / 4 + 1e-12

@@ -17,6 +17,7 @@ for :math:`\alpha > \delta`). Exact steady states from :func:`manybody.ed.steady
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -29,14 +30,10 @@ from .._validate import integer, memory_guard, real
 from ..ed.spin import SymmetricLiouvillian
 from ..models import MetelmannClerkRing
 from ..models.spin import to_sparse
-from ._output import Check, write_figure
+from ._output import Check, pi_ticks, write_figure
 from .spin_ring import ground_state
 
 COLOURS = ("darkmagenta", "yellowgreen", "C0")  # the paper's curve colours
-THETA_TICKS = (np.linspace(0, np.pi / 2, 5), ["0", r"$\pi/8$", r"$\pi/4$", r"$3\pi/8$",
-                                             r"$\pi/2$"])
-
-
 def _sizes(L: int, smallest: int, skip: tuple[int, ...] = ()) -> np.ndarray:
     """Ring sizes ``smallest``..L, largest first (a size the solver refuses is refused first)."""
     return np.array([n for n in range(integer("L", L, smallest), smallest - 1, -1)
@@ -124,7 +121,7 @@ def ring_decay(out: str | Path, L: int = 12, kappa: float = 0.3, theta_L: int = 
     for k, col in zip(kappas[1:], COLOURS, strict=True):
         a.plot(thetas, sweep[k], "-", color=col, label=rf"$\kappa = {k:.2g}$")
     a.axhline(0, color="k", lw=0.5)
-    a.set_xticks(*THETA_TICKS)
+    pi_ticks(a.xaxis, Fraction(0), Fraction(1, 2), Fraction(1, 8))
     a.set(xlabel=r"$\theta$  [$(\alpha, \delta) = (\cos\theta, \sin\theta)$]",
           ylabel=r"$\langle I^\eta\rangle$ [$\mu$]",
           title=rf"ring L = {theta_L}, local decay $\kappa D[\sigma^-_j]$")
@@ -333,8 +330,7 @@ def ring_gauge(out: str | Path, L: int = 12, flux: float = np.pi / 2, large_L: i
         if n in ed_sweep:
             b.plot(ed_phis, ed_sweep[n], "o", color=col, mfc="none", ms=7)
     b.plot(phis, 4 * phis / np.pi, "--", color="k", lw=0.8, label=r"$4J_0\phi/\pi$ (L → ∞)")
-    b.set_xticks(np.linspace(-np.pi, np.pi, 5), [r"$-\pi$", r"$-\pi/2$", "0", r"$\pi/2$",
-                                                 r"$\pi$"])
+    pi_ticks(b.xaxis, Fraction(-1), Fraction(1), Fraction(1, 2))
     b.set(xlabel=r"$\phi$", ylabel=r"$L\,\langle I^J\rangle$ [$J_0$]",
           title="ground state (lines: Jordan-Wigner, circles: ED)")
     b.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
