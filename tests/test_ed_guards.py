@@ -259,3 +259,11 @@ def test_evolve_limit_is_the_projection_onto_the_four_steady_states():
     assert limit == pytest.approx(-0.53876, abs=1e-5)
     gibbs = ed.evolve(GAMMA1, [0.0, 1e4], initial="gibbs")
     assert gibbs.current[-1] == pytest.approx(limit, abs=1e-6)
+
+
+def test_a_spin_chain_refuses_the_fermion_gibbs_start_naming_the_model():
+    """Fuzz find: ed.evolve(spin ring, initial="gibbs") named only `initial`."""
+    from manybody.models import MetelmannClerkRing
+
+    with pytest.raises(ValueError, match="the model MetelmannClerkRing is a spin chain"):
+        ed.evolve(MetelmannClerkRing.minimal(4, 2.0, 1.5), [0.0, 1.0], initial="gibbs")

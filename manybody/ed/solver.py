@@ -169,8 +169,8 @@ def _dispatch_spin(model: object, filling: float) -> bool:
     a fermion ring."""
     if isinstance(model, SpinChain):
         if filling != 0.5:
-            raise ValueError(f"filling applies to the fermion rings only, not to "
-                             f"{type(model).__name__} (got filling={filling!r})")
+            raise ValueError(f"filling applies to the fermion rings only; the model "
+                             f"{type(model).__name__} is a spin chain (got filling={filling!r})")
         return True
     _validate.instance("model", model, (FreeFermionRing, SpinChain))
     return False
@@ -316,6 +316,10 @@ def evolve(model: FreeFermionRing | SpinChain, times, filling: float = 0.5,
         If a state fails a physical check (a trace drift above 1e-8 included).
     """
     if _dispatch_spin(model, filling):
+        if initial == "gibbs":
+            raise ValueError(f"initial='gibbs' is the Gibbs state of a fermion chain; the model "
+                             f"{type(model).__name__} is a spin chain: choose initial from "
+                             "'infinite_temperature', 'mixed', 'down', 'up'")
         _validate.choice("initial", initial, ("infinite_temperature", "mixed", "down", "up"))
         return spin.evolve(model, times, "mixed" if initial == "infinite_temperature"
                            else initial)
