@@ -8,7 +8,7 @@ import pytest
 
 from manybody import wire
 from manybody.experiments import FIGURES
-from manybody.models import ClassicalContactWire, ClassicalWire, QuantumWire, ResistiveWire
+from manybody.models import ClassicalWire, QuantumWire, ResistiveWire
 from manybody.wire import analytic, classical_analytic, contacts
 from manybody.wire.classical import circuit_steady_state
 
@@ -87,18 +87,36 @@ def test_fig10_arrangement_is_reciprocal_at_mu_bar_one():
 # --------------------------------------------------------------------- classical contrast
 
 @pytest.mark.parametrize(("N", "p"), [(4, 0.5), (12, 0.7), (30, 0.2)])
-def test_contact_wire_with_every_site_is_the_classical_wire(N, p):
-    a = wire.classical_steady_state(ClassicalWire(N, p, -0.1, 0.05, rho0=1.3))
-    b = wire.classical_steady_state(ClassicalContactWire(
-        N, p, -0.1, 0.05, tuple(range(2, N - 1, 2)), tuple(range(3, N, 2)), rho0=1.3))
-    np.testing.assert_allclose(b.J, a.J, rtol=0, atol=1e-15)
-    np.testing.assert_allclose(b.rho_plus, a.rho_plus, rtol=1e-14)
+def test_explicit_placement_on_every_site_is_the_default_classical_wire(N, p):
+    a = ClassicalWire(N, p, -0.1, 0.05, rho0=1.3)
+    b = ClassicalWire(N, p, -0.1, 0.05, rho0=1.3, sources=np.arange(2, N - 1, 2),
+                      drains=list(range(3, N, 2)))
+    assert b == a and a.params()["sources"] == list(range(2, N - 1, 2))
+    ra, rb = wire.classical_steady_state(a), wire.classical_steady_state(b)
+    np.testing.assert_allclose(rb.J, ra.J, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(rb.rho_plus, ra.rho_plus, rtol=1e-14)
+
+
+def test_wire_models_place_sources_and_drains_alike():
+    """One placement rule: the same sites and the same injection in all three wire models,
+    odd N allowed with an explicit placement, and params() rebuilds the model."""
+    src, drn = (2, 6), (4, 3)
+    models = [ClassicalWire(7, 0.5, 0.1, 0.2, sources=src, drains=drn),
+              ResistiveWire(7, 1.0, 0.2, src, drn),
+              QuantumWire(7, 0.5, 1.0, DMU, 0.2, sources=src, drains=drn)]
+    for m in models:
+        assert (m.sources, m.drains, m.contacts) == (src, drn, (2, 3, 4, 6))
+        np.testing.assert_array_equal(m.injection, [0, 0.2, -0.2, -0.2, 0, 0.2, 0])
+        kwargs = {k: v for k, v in m.params().items() if k != "model"}
+        assert type(m)(**kwargs) == m
+    single = ClassicalWire.single_pair(7, 0.5, 0.1, 0.2)
+    assert (single.sources, single.drains) == ((2,), (6,))
 
 
 @pytest.mark.parametrize("N", [5, 8, 41])
 @pytest.mark.parametrize("p", [0.2, 0.6, 1.0])
 def test_single_pair_app_c2(N, p):
-    w = ClassicalContactWire.single_pair(N, p, 0.1, 0.05, rho0=1.3)
+    w = ClassicalWire.single_pair(N, p, 0.1, 0.05, rho0=1.3)
     r = wire.classical_steady_state(w)
     a = classical_analytic.single_pair(p, 0.1, 0.05, 1.3)
     assert r.I_in == pytest.approx(a["I_in"], rel=1e-12)  # (C23)
@@ -152,12 +170,17 @@ def test_resistive_wire_app_d(N):
      (ResistiveWire, {"N": 6, "V": 1.0, "I_g": 0.1, "sources": (2,)}, "together"),
      (ResistiveWire, {"N": 6, "V": 1.0, "I_g": 0.1, "sources": (1,), "drains": (3,)},
       "sources"),
-     (ClassicalContactWire, {"N": 6, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1,
-                             "sources": (2, 3), "drains": (4,)}, "as many"),
-     (ClassicalContactWire, {"N": 6, "p": 0.0, "delta_rho": 0.1, "I_g": 0.1,
-                             "sources": (2,), "drains": (4,)}, "p"),
-     (ClassicalContactWire, {"N": 6, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1,
-                             "sources": (2,), "drains": (6,)}, "drains")])
+     (ClassicalWire, {"N": 6, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1,
+                      "sources": (2, 3), "drains": (4,)}, "as many"),
+     (ClassicalWire, {"N": 6, "p": 0.0, "delta_rho": 0.1, "I_g": 0.1,
+                      "sources": (2,), "drains": (4,)}, "p"),
+     (ClassicalWire, {"N": 6, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1,
+                      "sources": (2,), "drains": (6,)}, "drains"),
+     (ClassicalWire, {"N": 6, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1, "drains": (3,)},
+      "together"),
+     (ClassicalWire, {"N": 7, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1}, "N must be even"),
+     (ClassicalWire, {"N": 3, "p": 0.5, "delta_rho": 0.1, "I_g": 0.1,
+                      "sources": (2,), "drains": (3,)}, "N")])
 def test_bad_input_names_the_parameter(cls, kwargs, name):
     with pytest.raises(ValueError, match=name):
         cls(**kwargs)

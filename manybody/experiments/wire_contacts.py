@@ -16,7 +16,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .. import wire
-from ..models import ClassicalContactWire, QuantumWire, ResistiveWire
+from ..models import ClassicalWire, QuantumWire, ResistiveWire
 from ..wire import analytic, classical_analytic, contacts
 from ..wire.classical import circuit_steady_state
 from ._output import Check, write_figure
@@ -326,7 +326,7 @@ def classical(out: str | Path) -> dict:
     # (d) App. C 2: one S-D pair, classical (flat in N) against the quantum dimer (Eq. 22)
     Ns, drho, igp = np.arange(5, 31), 0.1, 0.01
     for p_, c in ((0.5, "C0"), (0.8, "C1")):
-        nr = np.array([wire.classical_nonreciprocity(ClassicalContactWire.single_pair(
+        nr = np.array([wire.classical_nonreciprocity(ClassicalWire.single_pair(
             int(n), p_, drho, igp)) for n in Ns]) / igp
         ax_d.plot(Ns, nr, color=c, marker="s", ms=3, label=rf"classical, $p={p_}$")
         c23 = classical_analytic.single_pair(p_, drho, igp, 1.0)["nonreciprocity"] / igp
@@ -342,7 +342,7 @@ def classical(out: str | Path) -> dict:
     checks.append(Check("quantum single dimer: max |Delta j|/I_g at N - 3 = m lambda_F/2 "
                         "(zeros the classical lattice lacks)", 0.0, float(np.abs(q[zeros]).max()),
                         1e-12, "Eq. (22)"))
-    r = wire.classical_steady_state(ClassicalContactWire.single_pair(20, 0.5, drho, igp))
+    r = wire.classical_steady_state(ClassicalWire.single_pair(20, 0.5, drho, igp))
     c2 = classical_analytic.single_pair(0.5, drho, igp, 1.0)
     checks.append(Check("App. C 2 (N = 20, p = 0.5): max |J(x) - Eq. (C24)| between S and D",
                         0.0, float(np.abs(r.J[1:-1] - c2["J"]).max()), 1e-14, "Eq. (C24)"))

@@ -6,14 +6,13 @@ many-body operators and local terms for spin chains, contact potentials, wires).
 """
 
 from .base import FreeFermionRing, Modes, Rates
-from .classical_wires import ClassicalContactWire, ResistiveWire
 from .rectification import NonreciprocalChain, RashbaZeemanChain
 from .spin import SpinChain
 from .spin_ring import MetelmannClerkRing
 from .triple_dot import TripleDot
-from .wire import ClassicalWire, QuantumWire
+from .wire import ClassicalWire, QuantumWire, ResistiveWire
 from .xx_chain import BoundaryDrivenXX
 
-__all__ = ["BoundaryDrivenXX", "ClassicalContactWire", "ClassicalWire", "FreeFermionRing",
-           "MetelmannClerkRing", "Modes", "NonreciprocalChain", "QuantumWire", "RashbaZeemanChain",
-           "Rates", "ResistiveWire", "SpinChain", "TripleDot"]
+__all__ = ["BoundaryDrivenXX", "ClassicalWire", "FreeFermionRing", "MetelmannClerkRing", "Modes",
+           "NonreciprocalChain", "QuantumWire", "RashbaZeemanChain", "Rates", "ResistiveWire",
+           "SpinChain", "TripleDot"]

@@ -18,8 +18,7 @@ from scipy.linalg import solve_banded
 from scipy.sparse.linalg import spsolve
 
 from .. import _validate
-from ..models.classical_wires import ClassicalContactWire, ResistiveWire
-from ..models.wire import ClassicalWire
+from ..models.wire import ClassicalWire, ResistiveWire
 from ..result import Result
 
 BYTES_PER_SITE = 1200
@@ -27,19 +26,11 @@ BYTES_PER_SITE = 1200
 sparse system dominate): measured 1100-1120 B at N = 1e5-4e5 (ru_maxrss), rounded up."""
 
 
-def _injection(w: ClassicalWire | ClassicalContactWire) -> np.ndarray:
-    """+1 at a source, -1 at a drain, 0 elsewhere, sites 1..N."""
-    if isinstance(w, ClassicalContactWire):
-        return w.injection
-    s = (-1.0) ** np.arange(1, w.N + 1)  # ClassicalWire: every bulk site, sources at even x
-    s[[0, -1]] = 0.0
-    return s
-
-
-def _system(w: ClassicalWire | ClassicalContactWire,
+def _system(w: ClassicalWire,
             inj: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     N, p = w.N, w.p
-    hop = np.where(inj != 0, p, 1.0)  # c_x: probability to hop on from site x
+    hop = np.ones(N)  # c_x: probability to hop on from site x
+    hop[np.array(w.contacts, dtype=int) - 1] = p
     plus = lambda x: 2 * (x - 1)  # noqa: E731  column of rho+(x), x = 1..N
     minus = lambda x: 2 * (x - 1) + 1  # noqa: E731
     left, right = (w.rho0 + w.delta_rho, w.rho0) if w.delta_rho >= 0 else \
@@ -56,7 +47,7 @@ def _system(w: ClassicalWire | ClassicalContactWire,
     eq(0, [(plus(1), 1.0)], left)  # (A1)
     eq(1, [(minus(1), 1.0), (minus(2), -hop[1])])
     for x in range(2, N):  # (A2), (A3), (C15)-(C18)
-        src, conv = inj[x - 1] * w.I_g / 2, 1 - hop[x - 1]
+        src, conv = inj[x - 1] / 2, 1 - hop[x - 1]
         eq(2 * x - 2, [(plus(x - 1), hop[x - 2]), (plus(x), -1.0), (minus(x), conv)], -src)
         eq(2 * x - 1, [(minus(x + 1), hop[x]), (minus(x), -1.0), (plus(x), conv)], -src)
     eq(2 * N - 2, [(plus(N), 1.0), (plus(N - 1), -hop[N - 2])])  # (A4)
@@ -65,14 +56,13 @@ def _system(w: ClassicalWire | ClassicalContactWire,
     return A, b, hop
 
 
-def classical_steady_state(wire: ClassicalWire | ClassicalContactWire | None = None, /,
-                           **params) -> Result:
+def classical_steady_state(wire: ClassicalWire | None = None, /, **params) -> Result:
     """Steady state of the master equation by one sparse linear solve.
 
     Parameters
     ----------
-    wire : ClassicalWire or ClassicalContactWire, optional
-        The model; or give the parameters of a ClassicalWire as keywords,
+    wire : ClassicalWire, optional
+        The model; or give its parameters as keywords,
         ``classical_steady_state(N=20, p=0.7, delta_rho=0.1, I_g=0.05)``.
 
     Returns
@@ -91,16 +81,16 @@ def classical_steady_state(wire: ClassicalWire | ClassicalContactWire | None = N
         wire = ClassicalWire(**params)
     elif params:
         raise ValueError(f"give a ClassicalWire or its parameters, not both: {sorted(params)}")
-    _validate.instance("wire", wire, (ClassicalWire, ClassicalContactWire))
+    _validate.instance("wire", wire, ClassicalWire)
     _validate.memory_guard("the classical wire's sparse system", "N", wire.N,
                            lambda n: BYTES_PER_SITE * n, minimum=4)
-    inj = _injection(wire)
+    inj = wire.injection
     A, b, hop = _system(wire, inj)
     rho = spsolve(A.tocsc(), b)
     residual = float(np.abs(A @ rho - b).max())
     rp, rm = rho[0::2], rho[1::2]
     J = hop[:-1] * rp[:-1] - hop[1:] * rm[1:]
-    conservation = float(np.abs(J[1:] - J[:-1] - inj[1:-1] * wire.I_g).max())
+    conservation = float(np.abs(J[1:] - J[:-1] - inj[1:-1]).max())
     if not np.all(np.isfinite(rho)) or residual > 1e-9 * max(1.0, np.abs(b).max()):
         raise np.linalg.LinAlgError(f"sparse solve failed: residual {residual:.1e}")
     return Result(method="master-equation", kind="steady_state", model=wire.params(),
@@ -110,12 +100,12 @@ def classical_steady_state(wire: ClassicalWire | ClassicalContactWire | None = N
                   diagnostics={"residual": residual, "conservation_error": conservation})
 
 
-def classical_nonreciprocity(wire: ClassicalWire | ClassicalContactWire) -> float:
+def classical_nonreciprocity(wire: ClassicalWire) -> float:
     r"""Current nonreciprocity :math:`-[I_{in}(\delta\rho) + I_{in}(-\delta\rho)]`, which is
     :math:`|I_{in}(\text{reverse})| - |I_{in}(\text{forward})|` while the forward current is
     positive; Eq. (8) gives :math:`2(1-p)(N/2-1)I_g/[1 + (N-2)(1-p)]`, Eq. (C23) for one
     source-drain pair :math:`2(1-p)I_g/(3-2p)` at every N."""
-    _validate.instance("wire", wire, (ClassicalWire, ClassicalContactWire))
+    _validate.instance("wire", wire, ClassicalWire)
     return -(classical_steady_state(wire).I_in + classical_steady_state(wire.reversed()).I_in)
 
 

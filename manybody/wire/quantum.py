@@ -316,7 +316,7 @@ def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response:
     _validate.memory_guard("the quantum wire's Green's functions", "N", w.N,
                            lambda n: _green_memory(n, blocks(n)), minimum=3)
     c = np.array(w.contacts, dtype=int) - 1
-    target = np.where(np.isin(c + 1, w.sources), w.I_g, -w.I_g)
+    target = w.injection[c]
     mu = np.full(w.N, w.mu_bar)
     mu[0], mu[-1] = w.mu_L, w.mu_R
     scale = max(abs(w.I_g), abs(w.delta_mu) / (2 * np.pi), 1e-300)
