@@ -265,5 +265,5 @@ def test_a_spin_chain_refuses_the_fermion_gibbs_start_naming_the_model():
     """Fuzz find: ed.evolve(spin ring, initial="gibbs") named only `initial`."""
     from manybody.models import MetelmannClerkRing
 
-    with pytest.raises(ValueError, match="the model MetelmannClerkRing is a spin chain"):
+    with pytest.raises(ValueError, match="for the model MetelmannClerkRing, a spin chain"):
         ed.evolve(MetelmannClerkRing.minimal(4, 2.0, 1.5), [0.0, 1.0], initial="gibbs")

@@ -317,9 +317,9 @@ def evolve(model: FreeFermionRing | SpinChain, times, filling: float = 0.5,
     """
     if _dispatch_spin(model, filling):
         if initial == "gibbs":
-            raise ValueError(f"initial='gibbs' is the Gibbs state of a fermion chain; the model "
-                             f"{type(model).__name__} is a spin chain: choose initial from "
-                             "'infinite_temperature', 'mixed', 'down', 'up'")
+            raise ValueError("initial must be one of 'infinite_temperature', 'mixed', 'down', "
+                             f"'up' for the model {type(model).__name__}, a spin chain; got "
+                             "'gibbs' (the Gibbs state of a fermion chain)")
         _validate.choice("initial", initial, ("infinite_temperature", "mixed", "down", "up"))
         return spin.evolve(model, times, "mixed" if initial == "infinite_temperature"
                            else initial)
