@@ -2,7 +2,7 @@
 Green's-function solvers, and the paper's closed forms (:mod:`manybody.wire.analytic`)."""
 
 from . import analytic
-from .classical import classical_nonreciprocity, classical_steady_state
+from .classical import circuit_steady_state, classical_nonreciprocity, classical_steady_state
 from .quantum import (
     SelfConsistencyError,
     green_function,
@@ -12,6 +12,6 @@ from .quantum import (
     transmissions,
 )
 
-__all__ = ["SelfConsistencyError", "analytic", "classical_nonreciprocity",
+__all__ = ["SelfConsistencyError", "analytic", "circuit_steady_state", "classical_nonreciprocity",
            "classical_steady_state", "green_function", "quantum_nonreciprocity",
            "quantum_steady_state", "surface_green", "transmissions"]
