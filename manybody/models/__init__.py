@@ -6,13 +6,14 @@ many-body operators and local terms for spin chains, contact potentials, wires).
 """
 
 from .base import FreeFermionRing, Modes, Rates
+from .bose_ring import BoseHubbardRing
 from .rectification import NonreciprocalChain, RashbaZeemanChain
-from .spin import SpinChain
+from .spin import ProductChain, SpinChain
 from .spin_ring import MetelmannClerkRing
 from .triple_dot import TripleDot
 from .wire import ClassicalWire, QuantumWire, ResistiveWire
 from .xx_chain import BoundaryDrivenXX
 
-__all__ = ["BoundaryDrivenXX", "ClassicalWire", "FreeFermionRing", "MetelmannClerkRing", "Modes",
-           "NonreciprocalChain", "QuantumWire", "RashbaZeemanChain", "Rates", "ResistiveWire",
-           "SpinChain", "TripleDot"]
+__all__ = ["BoseHubbardRing", "BoundaryDrivenXX", "ClassicalWire", "FreeFermionRing",
+           "MetelmannClerkRing", "Modes", "NonreciprocalChain", "ProductChain", "QuantumWire",
+           "RashbaZeemanChain", "Rates", "ResistiveWire", "SpinChain", "TripleDot"]

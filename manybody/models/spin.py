@@ -7,10 +7,13 @@ state 1 (QuTiP's), :math:`\sigma^z = \mathrm{diag}(1, -1)`, :math:`\sigma^+ =
 many-body basis is QuTiP's tensor order: site 0 is the most significant bit of the state
 index, bit value 1 meaning down.
 
-A term is a product ``(coefficient, ((op, site), ...))`` of single-site operators from
-:data:`OPS`; an operator (a Hamiltonian, a jump) is a list of terms. One model object gives
-the sparse many-body matrices (exact diagonalization) and, per bond, the local matrices
-(tensor networks).
+A term is a product ``(coefficient, ((op, site), ...))`` of single-site operators from a
+table of local operators (:data:`OPS` for spins; every operator a monomial, one nonzero
+entry per column); an operator (a Hamiltonian, a jump) is a list of terms. One model object
+gives the sparse many-body matrices (exact diagonalization) and, per bond, the local matrices
+(tensor networks). :class:`ProductChain` is that machinery for any local dimension d (the
+table's, e.g. d = n_max + 1 for truncated bosons); :class:`SpinChain` is its d = 2 case. With
+d > 2, site j is digit L-1-j of the basis index in base d.
 """
 
 from __future__ import annotations
@@ -33,35 +36,49 @@ OPS: dict[str, np.ndarray] = {
     "n": np.array([[1, 0], [0, 0]], dtype=complex),
 }
 ODD = {"sx", "sy", "sp", "sm"}  # flip the spin: odd under the parity prod_j sigma^z_j
+LocalOps = dict[str, np.ndarray]
 
 Term = tuple[complex, tuple[tuple[str, int], ...]]
 Operator = list[Term]
 
 MAX_ED_SITES = 14  # 2^14 states; the Liouvillian of a ring of 14 has 2.7e8 entries
+MAX_ED_DIM = 2**MAX_ED_SITES  # the same bound on the many-body dimension d^L for any d
 
 
-def _apply(term: Term, L: int) -> tuple[np.ndarray, np.ndarray]:
+def max_sites(d: int) -> int:
+    """The largest L with d^L <= :data:`MAX_ED_DIM` (14 for spins)."""
+    L = 1
+    while d ** (L + 1) <= MAX_ED_DIM:
+        L += 1
+    return L
+
+
+def _apply(term: Term, L: int, ops: LocalOps) -> tuple[np.ndarray, np.ndarray]:
     """``(rows, amplitudes)`` of a product term on every basis state (one row per column)."""
-    states = np.arange(2**L)
+    d = ops["id"].shape[0]
+    states = np.arange(d**L)
     amp = np.full(states.size, complex(term[0]))
     rows = states.copy()
     for name, site in term[1]:
-        op, shift = OPS[name], L - 1 - site
-        bit = (rows >> shift) & 1
-        new = np.argmax(np.abs(op[:, bit]) > 0, axis=0)  # monomial: one entry per column
-        amp = amp * op[new, bit]
-        rows = rows ^ ((bit ^ new) << shift)
+        op, weight = ops[name], d ** (L - 1 - site)
+        digit = (rows // weight) % d
+        new = np.argmax(np.abs(op[:, digit]) > 0, axis=0)  # monomial: one entry per column
+        amp = amp * op[new, digit]
+        rows = rows + (new - digit) * weight
     return rows, amp
 
 
-def to_sparse(operator: Operator, L: int) -> sparse.csr_matrix:
-    """Many-body matrix :math:`\\sum_t c_t \\prod_{(o, j)\\in t} o_j` of dimension 2^L."""
-    if L > MAX_ED_SITES:
-        raise ValueError(f"L must be at most {MAX_ED_SITES} for a many-body matrix, got {L}")
-    dim = 2**L
+def to_sparse(operator: Operator, L: int, ops: LocalOps = OPS) -> sparse.csr_matrix:
+    """Many-body matrix :math:`\\sum_t c_t \\prod_{(o, j)\\in t} o_j` of dimension d^L, the
+    local operators :math:`o` from ``ops`` (d = its dimension; spins by default)."""
+    d = ops["id"].shape[0]
+    if L > max_sites(d):
+        raise ValueError(f"L must be at most {max_sites(d)} for a many-body matrix of local "
+                         f"dimension {d}, got {L}")
+    dim = d**L
     rows, cols, vals = [], [], []
     for term in operator:
-        r, a = _apply(term, L)
+        r, a = _apply(term, L, ops)
         keep = a != 0
         rows.append(r[keep])
         cols.append(np.arange(dim)[keep])
@@ -72,16 +89,17 @@ def to_sparse(operator: Operator, L: int) -> sparse.csr_matrix:
                              shape=(dim, dim))
 
 
-def local_matrix(operator: Operator, sites: tuple[int, ...]) -> np.ndarray:
+def local_matrix(operator: Operator, sites: tuple[int, ...], ops: LocalOps = OPS) -> np.ndarray:
     """Dense matrix of ``operator`` on ``sites`` (in that order), for terms supported there."""
     index = {j: i for i, j in enumerate(sites)}
-    out = np.zeros((2 ** len(sites),) * 2, dtype=complex)
+    d = ops["id"].shape[0]
+    out = np.zeros((d ** len(sites),) * 2, dtype=complex)
     for coef, factors in operator:
-        mats = [OPS["id"]] * len(sites)
+        mats = [ops["id"]] * len(sites)
         for name, j in factors:
             if j not in index:
                 raise ValueError(f"term on site {j} is not supported by sites {sites}")
-            mats[index[j]] = OPS[name] @ mats[index[j]]
+            mats[index[j]] = ops[name] @ mats[index[j]]
         m = np.ones((1, 1), dtype=complex)
         for x in mats:
             m = np.kron(m, x)
@@ -113,10 +131,12 @@ def lindblad_superoperator(H: np.ndarray, jumps: list[np.ndarray]) -> np.ndarray
     return out
 
 
-class SpinChain(ABC):
-    """Base class: L spins on a ring (``boundary="periodic"``) or an open chain.
+class ProductChain(ABC):
+    """Base class: L sites of local dimension d on a ring (``boundary="periodic"``) or an
+    open chain, their operators products of the local operators :attr:`local_ops`.
 
-    Subclasses give :meth:`hamiltonian_terms`, :meth:`jump_operators` and the bond currents
+    Subclasses give :attr:`local_ops` (with its parity-odd names :attr:`odd_ops`),
+    :meth:`hamiltonian_terms`, :meth:`jump_operators` and the bond currents
     :meth:`current_terms`, name in :attr:`PROFILE_PARTS` the currents whose sum is the
     reported ``current_profile``, and say whether the Liouvillian is symmetric under the
     reflection j -> L-1-j.
@@ -168,24 +188,56 @@ class SpinChain(ABC):
         """Rings with site-independent terms commute with the translation j -> j+1."""
         return self.periodic
 
+    @property
+    @abstractmethod
+    def local_ops(self) -> LocalOps:
+        """The table of local operators the terms name (``"id"`` among them)."""
+
+    @property
+    @abstractmethod
+    def odd_ops(self) -> set[str]:
+        """Names in :attr:`local_ops` odd under the site parity (spin flip, boson number)."""
+
+    @property
+    def local_dim(self) -> int:
+        """Local dimension d."""
+        return self.local_ops["id"].shape[0]
+
     @cached_property
     def parity_symmetric(self) -> bool:
-        r"""Whether the Liouvillian commutes with :math:`P\cdot P`, :math:`P = \prod_j\sigma^z_j`:
-        H even and every jump of definite parity (then the steady state is even)."""
+        r"""Whether the Liouvillian commutes with :math:`P\cdot P`, P the global parity
+        (:math:`\prod_j\sigma^z_j` for spins, :math:`(-1)^N` for bosons): H even and every
+        jump of definite parity (then the steady state is even)."""
 
         def parity(term):
-            return sum(name in ODD for name, _ in term[1]) % 2
+            return sum(name in self.odd_ops for name, _ in term[1]) % 2
 
         even_h = all(parity(t) == 0 for t in self.hamiltonian_terms())
         definite = all(len({parity(t) for t in jump}) <= 1 for jump in self.jump_operators())
         return even_h and definite
 
+    def operator(self, terms: Operator) -> sparse.csr_matrix:
+        """Sparse many-body matrix (dimension d^L) of ``terms``."""
+        return to_sparse(terms, self.L, self.local_ops)
+
+    def local_operator(self, terms: Operator, sites: tuple[int, ...]) -> np.ndarray:
+        """Dense matrix of ``terms`` on ``sites`` (dimension d^len(sites))."""
+        return local_matrix(terms, sites, self.local_ops)
+
     def hamiltonian(self) -> sparse.csr_matrix:
-        return to_sparse(self.hamiltonian_terms(), self.L)
+        return self.operator(self.hamiltonian_terms())
 
     def jumps(self) -> list[sparse.csr_matrix]:
-        return [to_sparse(j, self.L) for j in self.jump_operators()]
+        return [self.operator(j) for j in self.jump_operators()]
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
         return f"{type(self).__name__}({args})"
+
+
+class SpinChain(ProductChain):
+    """Base class: L spins-1/2 (d = 2, the operators of :data:`OPS`) on a ring or an open
+    chain; what the spin solvers (symmetric ED, MPO, cluster mean field) take."""
+
+    local_ops = OPS
+    odd_ops = ODD

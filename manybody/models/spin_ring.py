@@ -40,42 +40,21 @@ from .base import complex_param
 from .spin import Operator, SpinChain
 
 
-class MetelmannClerkRing(SpinChain):
-    """Spin-1/2 ring (or open chain) with the correlated two-site dissipation of Eq. (12).
+class CorrelatedBathRing:
+    """The couplings of Eqs. (1)-(8) shared by the spin ring and the bosons of Eqs. (1)-(4):
+    hopping J (Eq. 21), pairing, chemical potential, local decay and the jump f_j of Eq. (4)
+    / (12), written with the local operator names :attr:`RAISE`, :attr:`LOWER`,
+    :attr:`NUMBER` (:math:`\\sigma^+, \\sigma^-, n` or :math:`d^\\dagger, d, n`)."""
 
-    Parameters
-    ----------
-    L : int
-        Number of spins, >= 2.
-    mu : float
-        Chemical potential :math:`\\mu` (the energy unit of the paper).
-    alpha, beta, gamma, delta : complex
-        Amplitudes of the jump :math:`f_j` of Eq. (12).
-    J : float
-        Hopping modulus :math:`J_0 \\ge 0` of Eq. (21).
-    lam : complex
-        Pairing :math:`\\lambda` of Eq. (10).
-    kappa : float
-        Local decay rate :math:`\\kappa \\ge 0` of :math:`D[\\sigma^-_j]`.
-    flux : float
-        :math:`\\phi` of Eq. (21), :math:`J = J_0 e^{i\\phi/L}`.
-    boundary : {"periodic", "open"}
-        Ring or open chain (the open chain has L - r jumps and L - 1 Hamiltonian bonds).
-    hx, jzz : float
-        Perturbations of Sec. IV C: :math:`h_x\\sigma^x_j` and :math:`J_{zz}\\sigma^z_j
-        \\sigma^z_{j+1}`.
-    dissipation_range : {1, 2}
-        r of the jump, 2 for the next-nearest-neighbour dissipation of Sec. IV C.
-    """
+    RAISE = "sp"
+    LOWER = "sm"
+    NUMBER = "n"
+    L: int
+    bonds: list[tuple[int, int]]
+    periodic: bool
 
-    name = "metelmann-clerk"
-    PROFILE_PARTS = ("J", "eta")  # the circulating current of Eq. (14)
-
-    def __init__(self, L: int, *, alpha: complex, beta: complex, gamma: complex,
-                 delta: complex, mu: float = 1.0, J: float = 0.0, lam: complex = 0.0,
-                 kappa: float = 0.0, flux: float = 0.0, boundary: str = "periodic",
-                 hx: float = 0.0, jzz: float = 0.0, dissipation_range: int = 1) -> None:
-        super().__init__(L, boundary)
+    def _set_couplings(self, alpha: complex, beta: complex, gamma: complex, delta: complex,
+                       mu: float, J: float, lam: complex, kappa: float, flux: float) -> None:
         self.alpha = _validate.complex_number("alpha", alpha)
         self.beta = _validate.complex_number("beta", beta)
         self.gamma = _validate.complex_number("gamma", gamma)
@@ -85,19 +64,9 @@ class MetelmannClerkRing(SpinChain):
         self.lam = _validate.complex_number("lam", lam)
         self.kappa = _validate.real("kappa", kappa, 0.0)
         self.flux = _validate.real("flux", flux)
-        self.hx = _validate.real("hx", hx)
-        self.jzz = _validate.real("jzz", jzz)
-        dissipation_range = _validate.choice(
-            "dissipation_range", _validate.integer("dissipation_range", dissipation_range, 1),
-            (1, 2))
-        if dissipation_range >= L:
-            raise ValueError(f"dissipation_range={dissipation_range} needs L > "
-                             f"{dissipation_range}, got L={L}")
-        self.dissipation_range = dissipation_range
 
     @classmethod
-    def minimal(cls, L: int, alpha: complex, delta: complex, mu: float = 1.0,
-                **kwargs) -> MetelmannClerkRing:
+    def minimal(cls, L: int, alpha: complex, delta: complex, mu: float = 1.0, **kwargs):
         """The minimal model of Sec. IV: :math:`\\gamma = \\alpha^*`, :math:`\\beta = \\delta^*`."""
         # validate here, so that a bad delta is reported as delta, not as beta = delta*
         alpha = _validate.complex_number("alpha", alpha)
@@ -134,41 +103,112 @@ class MetelmannClerkRing(SpinChain):
         return abs(self.alpha) ** 2 + abs(self.gamma) ** 2
 
     # -- terms ------------------------------------------------------------------------------
-    def hamiltonian_terms(self) -> Operator:
-        J, lam = self.J, self.lam
+    def _quadratic_terms(self) -> Operator:
+        """Hopping and pairing on every bond and :math:`\\mu n_j` on every site."""
+        J, lam, up, dn = self.J, self.lam, self.RAISE, self.LOWER
         terms: Operator = []
         for a, b in self.bonds:
-            terms += [(J, (("sp", a), ("sm", b))), (np.conj(J), (("sm", a), ("sp", b))),
-                      (lam, (("sp", a), ("sp", b))), (np.conj(lam), (("sm", a), ("sm", b))),
-                      (self.jzz, (("sz", a), ("sz", b)))]
-        for j in range(self.L):
-            terms += [(self.mu, (("n", j),)), (self.hx, (("sx", j),))]
-        return [t for t in terms if t[0] != 0]
+            terms += [(J, ((up, a), (dn, b))), (np.conj(J), ((dn, a), (up, b))),
+                      (lam, ((up, a), (up, b))), (np.conj(lam), ((dn, a), (dn, b)))]
+        terms += [(self.mu, ((self.NUMBER, j),)) for j in range(self.L)]
+        return terms
 
-    def jump_operators(self) -> list[Operator]:
-        r = self.dissipation_range
+    def _jumps(self, r: int) -> list[Operator]:
+        """:math:`f_j` of Eq. (4) on (j, j+r) and :math:`\\sqrt\\kappa` times the lowering."""
         n = self.L if self.periodic else self.L - r
         jumps = []
         for j in range(n):
             k = (j + r) % self.L
-            f = [(self.alpha, (("sm", j),)), (self.beta, (("sp", j),)),
-                 (self.gamma, (("sm", k),)), (self.delta, (("sp", k),))]
+            f = [(self.alpha, ((self.LOWER, j),)), (self.beta, ((self.RAISE, j),)),
+                 (self.gamma, ((self.LOWER, k),)), (self.delta, ((self.RAISE, k),))]
             jumps.append([t for t in f if t[0] != 0])
         if self.kappa > 0:
-            jumps += [[(np.sqrt(self.kappa), (("sm", j),))] for j in range(self.L)]
+            jumps += [[(np.sqrt(self.kappa), ((self.LOWER, j),))] for j in range(self.L)]
         return [f for f in jumps if f]
 
     def current_terms(self, bond: tuple[int, int]) -> dict[str, Operator]:
         """The four bond currents of Eqs. (14)-(15) on ``bond`` = (a, a+1), as operators."""
         a, b = bond
         J, eta, lam, xi = self.J, self.eta, self.lam, self.xi
+        up, dn = self.RAISE, self.LOWER
         return {
-            "J": [(2j * J, (("sm", b), ("sp", a))), (-2j * np.conj(J), (("sp", b), ("sm", a)))],
-            "eta": [(-eta, (("sp", b), ("sm", a))), (-np.conj(eta), (("sm", b), ("sp", a)))],
-            "lambda": [(2j * lam, (("sp", b), ("sp", a))),
-                       (-2j * np.conj(lam), (("sm", b), ("sm", a)))],
-            "xi": [(xi, (("sm", b), ("sm", a))), (np.conj(xi), (("sp", b), ("sp", a)))],
+            "J": [(2j * J, ((dn, b), (up, a))), (-2j * np.conj(J), ((up, b), (dn, a)))],
+            "eta": [(-eta, ((up, b), (dn, a))), (-np.conj(eta), ((dn, b), (up, a)))],
+            "lambda": [(2j * lam, ((up, b), (up, a))),
+                       (-2j * np.conj(lam), ((dn, b), (dn, a)))],
+            "xi": [(xi, ((dn, b), (dn, a))), (np.conj(xi), ((up, b), (up, a)))],
         }
+
+    @property
+    def reflection_symmetric(self) -> bool:
+        """j -> L-1-j swaps the two halves of f_j: symmetric if (gamma, delta) = ±(alpha, beta)
+        and J is real (a flux breaks it)."""
+        pair, other = np.array([self.alpha, self.beta]), np.array([self.gamma, self.delta])
+        swap = np.array_equal(pair, other) or np.array_equal(pair, -other)
+        return bool(swap and np.imag(self.J) == 0)
+
+    def _coupling_params(self) -> dict:
+        return {"alpha": complex_param(self.alpha), "beta": complex_param(self.beta),
+                "gamma": complex_param(self.gamma), "delta": complex_param(self.delta),
+                "mu": self.mu, "J": self.J0, "lam": complex_param(self.lam),
+                "kappa": self.kappa, "flux": self.flux}
+
+
+class MetelmannClerkRing(CorrelatedBathRing, SpinChain):
+    """Spin-1/2 ring (or open chain) with the correlated two-site dissipation of Eq. (12).
+
+    Parameters
+    ----------
+    L : int
+        Number of spins, >= 2.
+    mu : float
+        Chemical potential :math:`\\mu` (the energy unit of the paper).
+    alpha, beta, gamma, delta : complex
+        Amplitudes of the jump :math:`f_j` of Eq. (12).
+    J : float
+        Hopping modulus :math:`J_0 \\ge 0` of Eq. (21).
+    lam : complex
+        Pairing :math:`\\lambda` of Eq. (10).
+    kappa : float
+        Local decay rate :math:`\\kappa \\ge 0` of :math:`D[\\sigma^-_j]`.
+    flux : float
+        :math:`\\phi` of Eq. (21), :math:`J = J_0 e^{i\\phi/L}`.
+    boundary : {"periodic", "open"}
+        Ring or open chain (the open chain has L - r jumps and L - 1 Hamiltonian bonds).
+    hx, jzz : float
+        Perturbations of Sec. IV C: :math:`h_x\\sigma^x_j` and :math:`J_{zz}\\sigma^z_j
+        \\sigma^z_{j+1}`.
+    dissipation_range : {1, 2}
+        r of the jump, 2 for the next-nearest-neighbour dissipation of Sec. IV C.
+    """
+
+    name = "metelmann-clerk"
+    PROFILE_PARTS = ("J", "eta")  # the circulating current of Eq. (14)
+
+    def __init__(self, L: int, *, alpha: complex, beta: complex, gamma: complex,
+                 delta: complex, mu: float = 1.0, J: float = 0.0, lam: complex = 0.0,
+                 kappa: float = 0.0, flux: float = 0.0, boundary: str = "periodic",
+                 hx: float = 0.0, jzz: float = 0.0, dissipation_range: int = 1) -> None:
+        super().__init__(L, boundary)
+        self._set_couplings(alpha, beta, gamma, delta, mu, J, lam, kappa, flux)
+        self.hx = _validate.real("hx", hx)
+        self.jzz = _validate.real("jzz", jzz)
+        dissipation_range = _validate.choice(
+            "dissipation_range", _validate.integer("dissipation_range", dissipation_range, 1),
+            (1, 2))
+        if dissipation_range >= L:
+            raise ValueError(f"dissipation_range={dissipation_range} needs L > "
+                             f"{dissipation_range}, got L={L}")
+        self.dissipation_range = dissipation_range
+
+    def hamiltonian_terms(self) -> Operator:
+        terms = self._quadratic_terms()
+        terms += [(self.jzz, (("sz", a), ("sz", b))) for a, b in self.bonds]
+        terms += [(self.hx, (("sx", j),)) for j in range(self.L)]
+        return [t for t in terms if t[0] != 0]
+
+    def jump_operators(self) -> list[Operator]:
+        return self._jumps(self.dissipation_range)
 
     def ground_state_jordan_wigner(self, degeneracy_tol: float = 1e-10) -> dict:
         r"""Ground state of H for :math:`\lambda = 0` on a ring, in closed form (App. B).
@@ -232,18 +272,7 @@ class MetelmannClerkRing(SpinChain):
         return {"energy": float(energy), "current": float(currents[0]),
                 "particles": int(tied[0][2])}
 
-    @property
-    def reflection_symmetric(self) -> bool:
-        """j -> L-1-j swaps the two halves of f_j: symmetric if (gamma, delta) = ±(alpha, beta)
-        and J is real (a flux breaks it)."""
-        pair, other = np.array([self.alpha, self.beta]), np.array([self.gamma, self.delta])
-        swap = np.array_equal(pair, other) or np.array_equal(pair, -other)
-        return bool(swap and np.imag(self.J) == 0)
-
     def params(self) -> dict:
         return {"model": self.name, "L": self.L, "boundary": self.boundary,
-                "alpha": complex_param(self.alpha), "beta": complex_param(self.beta),
-                "gamma": complex_param(self.gamma), "delta": complex_param(self.delta),
-                "mu": self.mu, "J": self.J0, "lam": complex_param(self.lam),
-                "kappa": self.kappa, "flux": self.flux, "hx": self.hx, "jzz": self.jzz,
+                **self._coupling_params(), "hx": self.hx, "jzz": self.jzz,
                 "dissipation_range": self.dissipation_range}
