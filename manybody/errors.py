@@ -59,3 +59,12 @@ class UnphysicalStateError(RuntimeError):
     singular system (e.g. several steady states), not a property of the physics; tighten the
     solver tolerance or change the parameters.
     """
+
+
+class UnstableDynamicsError(ValueError):
+    """A linear (Gaussian) dynamics has a mode that does not decay, so there is no steady
+    state: gain (e.g. the beta, delta terms of a jump) at least matches loss.
+
+    The message gives the drift matrix's largest real part and the gain and loss rates;
+    lower the gain or add loss (a local decay kappa).
+    """
