@@ -119,7 +119,8 @@ def steady_state(model: BoseHubbardRing) -> Result:
     UnstableDynamicsError
         If an eigenvalue of A has real part >= 0 (relative to its scale): gain
         :math:`\Gamma_+ = |\beta|^2 + |\delta|^2` not below the loss
-        :math:`\Gamma_- + \kappa`, or a coherent amplification; no steady state exists.
+        :math:`\Gamma_- + \kappa`, a dark mode (e.g. the minimal model on an even ring at
+        :math:`\kappa = 0`), or a coherent amplification; no steady state exists.
     """
     t0 = time.perf_counter()
     _validate.instance("model", model, BoseHubbardRing)
@@ -135,7 +136,9 @@ def steady_state(model: BoseHubbardRing) -> Result:
             f"no steady state: the drift matrix has an eigenvalue with real part {growth:.3g}"
             f" >= 0, i.e. gain Gamma_+ = |beta|^2 + |delta|^2 = {model.gamma_plus:.6g} is not"
             f" below loss Gamma_- + kappa = |alpha|^2 + |gamma|^2 + kappa = "
-            f"{model.gamma_minus + model.kappa:.6g}, or the couplings amplify a mode")
+            f"{model.gamma_minus + model.kappa:.6g}, or a mode is not damped (a dark mode of"
+            f" the jumps, e.g. the staggered mode of the minimal model on an even ring at "
+            f"kappa = 0: add kappa > 0) or is amplified by the couplings")
     C = linalg.solve_sylvester(A, A.T, -D)
     residual = float(np.abs(A @ C + C @ A.T + D).max())
     terms = [model.current_terms(b) for b in model.bonds]

@@ -67,6 +67,12 @@ def test_gain_beyond_loss_raises_naming_the_condition():
         gaussian.steady_state(m)
     with pytest.raises(UnstableDynamicsError):  # marginal: gain = loss
         gaussian.steady_state(BoseHubbardRing.minimal(L=4, alpha=0.8, delta=0.8))
+    # gain below loss, but the staggered mode of an even minimal ring is dark at kappa = 0
+    dark = BoseHubbardRing.minimal(L=4, alpha=1.0, delta=0.3)
+    with pytest.raises(UnstableDynamicsError, match="dark mode"):
+        gaussian.steady_state(dark)
+    assert gaussian.steady_state(BoseHubbardRing.minimal(L=4, alpha=1.0, delta=0.3,
+                                                         kappa=0.1)).n[0] > 0
 
 
 def test_refuses_interactions_and_other_models():
