@@ -20,9 +20,7 @@ from ..models import ClassicalWire, QuantumWire, ResistiveWire
 from ..wire import analytic, classical_analytic, contacts
 from ..wire.classical import circuit_steady_state
 from ._output import Check, write_figure
-
-DMU = 0.1
-IO = DMU / (2 * np.pi)
+from .wire import DMU, IO
 
 
 def _nonreciprocity(w: QuantumWire) -> float:

@@ -18,9 +18,7 @@ from .. import wire
 from ..models import QuantumWire
 from ..wire import analytic
 from ._output import Check, write_figure
-
-DMU = 0.1
-IO = DMU / (2 * np.pi)
+from .wire import DMU, IO
 
 
 def fig5(out: str | Path) -> dict:
