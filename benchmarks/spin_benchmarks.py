@@ -19,7 +19,7 @@ import qutip
 
 from manybody import ed
 from manybody.models import MetelmannClerkRing
-from manybody.observables import spin_observables
+from manybody.observables import chain_observables
 from manybody.provenance import provenance
 
 FULL = {"symmetric": (6, 7, 8, 9, 10, 11, 12), "iterative-gmres": (6, 7, 8), "direct": (6,)}
@@ -34,7 +34,7 @@ def qutip_current(model: MetelmannClerkRing, method: str) -> tuple[float, float]
     t0 = time.perf_counter()
     rho = qutip.steadystate(H, c_ops, method=method)
     elapsed = time.perf_counter() - t0
-    return elapsed, spin_observables(model, rho.full())["current"]
+    return elapsed, chain_observables(model, rho.full())["current"]
 
 
 def run(quick: bool = False, out: Path | str = OUT) -> list[dict]:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _validate
 from .models.base import FreeFermionRing
-from .models.spin import SpinChain, to_sparse
+from .models.spin import ProductChain
 
 
 def _shape(model: FreeFermionRing, x: np.ndarray) -> np.ndarray:
@@ -91,54 +91,57 @@ def gge_dissipative_current(model: FreeFermionRing, jumps: list, n: np.ndarray) 
     return total / model.L
 
 
-def spin_observables(model: SpinChain, rho: np.ndarray) -> dict:
-    r"""Observables of a spin-chain state ``rho`` (dense, :math:`2^L\times 2^L`).
+def chain_observables(model: ProductChain, rho: np.ndarray) -> dict:
+    r"""Observables of a product-chain state ``rho`` (dense, :math:`d^L\times d^L`).
 
-    Returns ``currents`` (each of :meth:`~manybody.models.SpinChain.current_terms` per bond,
+    Returns ``currents`` (each of :meth:`~manybody.models.ProductChain.current_terms` per bond,
     e.g. :math:`I^J, I^\eta, I^\lambda, I^\xi` of Eqs. 14-15 for the spin ring),
     ``current_profile`` (per bond, the sum of the model's ``PROFILE_PARTS``: the circulating
     :math:`I^J + I^\eta` of Eq. 14 for the spin ring), ``current`` (its mean over the bonds),
-    ``sz`` per site, ``purity``
-    :math:`\mathrm{Tr}\rho^2` (Eq. 20), and for the sites (0, 1) the reduced density matrix
-    ``rdm01``, its ``negativity`` :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19) and its
-    von Neumann ``entropy``.
+    one array per site for each entry of the model's ``SITE_OBSERVABLES`` (``sz`` for spins,
+    the occupation ``n`` for bosons), ``purity`` :math:`\mathrm{Tr}\rho^2` (Eq. 20), and for
+    the sites (0, 1) the reduced density matrix ``rdm01``, its ``negativity``
+    :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19) and its von Neumann ``entropy``.
     """
-    _validate.instance("model", model, SpinChain)
-    L = model.L
-    if np.shape(rho) != (2**L, 2**L):
-        raise ValueError(f"rho must have shape (2^L, 2^L) = {(2**L, 2**L)}, got {np.shape(rho)}")
-    expect = lambda terms: float(np.real(to_sparse(terms, L).multiply(rho.T).sum()))  # noqa: E731
+    _validate.instance("model", model, ProductChain)
+    L, d = model.L, model.local_dim
+    if np.shape(rho) != (d**L, d**L):
+        raise ValueError(f"rho must have shape (d^L, d^L) = {(d**L, d**L)}, got {np.shape(rho)}")
+    expect = lambda terms: float(np.real(model.operator(terms).multiply(rho.T).sum()))  # noqa: E731
     terms = [model.current_terms(b) for b in model.bonds]
     currents = {k: np.array([expect(t[k]) for t in terms]) for k in terms[0]}
     profile = sum(currents[k] for k in model.PROFILE_PARTS)
-    diag = np.real(np.diagonal(rho))
-    bits = (np.arange(2**L)[:, None] >> (L - 1 - np.arange(L))) & 1
-    sz = diag @ (1.0 - 2.0 * bits)
-    rdm = reduced_density_matrix(rho, L, (0, 1))
+    rdm1 = [reduced_density_matrix(rho, L, (j,), d) for j in range(L)]
+    sites = {name: np.array([float(np.real(np.trace(model.local_ops[op] @ r))) for r in rdm1])
+             for name, op in model.SITE_OBSERVABLES.items()}
+    rdm = reduced_density_matrix(rho, L, (0, 1), d)
     return {"current": float(profile.mean()), "current_profile": profile, "currents": currents,
-            "sz": sz, "purity": float(np.sum(np.abs(rho) ** 2)), "rdm01": rdm,
+            **sites, "purity": float(np.sum(np.abs(rho) ** 2)), "rdm01": rdm,
             **two_site_entanglement(rdm)}
 
 
-def reduced_density_matrix(rho: np.ndarray, L: int, sites: tuple[int, ...]) -> np.ndarray:
+def reduced_density_matrix(rho: np.ndarray, L: int, sites: tuple[int, ...],
+                           d: int = 2) -> np.ndarray:
     """Reduced density matrix of one site or of two neighbours (j, j+1) or (L-1, 0).
 
-    Site j is bit L-1-j of the basis index (the convention of :mod:`manybody.models.spin`);
-    the ring bond (L-1, 0) is returned in the site order (0, L-1).
+    Site j is digit L-1-j (base d, the local dimension) of the basis index (the convention of
+    :mod:`manybody.models.spin`); the ring bond (L-1, 0) is returned in the site order (0, L-1).
     """
     if sites == (L - 1, 0) and L > 2:
-        t = rho.reshape(2, 2 ** (L - 2), 2, 2, 2 ** (L - 2), 2)
-        return np.einsum("axbcxd->abcd", t).reshape(4, 4)
-    j, width = min(sites), 2 ** len(sites)
-    t = rho.reshape(2**j, width, -1, 2**j, width, 2 ** (L - j - len(sites)))
+        t = rho.reshape(d, d ** (L - 2), d, d, d ** (L - 2), d)
+        return np.einsum("axbcxd->abcd", t).reshape(d * d, d * d)
+    j, width = min(sites), d ** len(sites)
+    t = rho.reshape(d**j, width, -1, d**j, width, d ** (L - j - len(sites)))
     return np.einsum("aibajb->ij", t)
 
 
 def two_site_entanglement(rdm: np.ndarray) -> dict:
     r"""``negativity`` :math:`(\lVert\rho^{T_A}\rVert_1 - 1)/2` (Eq. 19, transpose of the
-    first site) and von Neumann ``entropy`` :math:`-\mathrm{Tr}\rho\ln\rho` of a 4x4
-    two-site density matrix (Hermitian parts, eigenvalues below 1e-15 dropped)."""
-    pt = np.transpose(rdm.reshape(2, 2, 2, 2), (2, 1, 0, 3)).reshape(4, 4)
+    first site) and von Neumann ``entropy`` :math:`-\mathrm{Tr}\rho\ln\rho` of a
+    :math:`d^2\times d^2` two-site density matrix (Hermitian parts, eigenvalues below 1e-15
+    dropped)."""
+    d = int(round(np.sqrt(rdm.shape[0])))
+    pt = np.transpose(rdm.reshape(d, d, d, d), (2, 1, 0, 3)).reshape(d * d, d * d)
     ev = np.linalg.eigvalsh(0.5 * (pt + pt.conj().T))
     p = np.linalg.eigvalsh(0.5 * (rdm + rdm.conj().T))
     p = p[p > 1e-15]

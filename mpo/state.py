@@ -205,7 +205,7 @@ def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
     :math:`I^J, I^\eta, I^\lambda, I^\xi` of Eqs. 14-15 of the spin-ring paper, per bond of
     ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`, the ring's closing bond (L-1, 0)
     from :func:`pair_density_matrix`), ``current_profile`` (the sum of the model's
-    ``PROFILE_PARTS`` per bond, as :func:`manybody.observables.spin_observables`),
+    ``PROFILE_PARTS`` per bond, as :func:`manybody.observables.chain_observables`),
     ``current`` (its mean over bonds), ``sz`` per site, ``rdm_min_eigenvalue`` (smallest
     eigenvalue of the Hermitian parts of the two-site reduced density matrices: negative
     beyond round-off means truncation broke positivity) and ``hermiticity_error``

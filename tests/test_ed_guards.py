@@ -94,11 +94,11 @@ def test_physical_checks_raise_with_the_numbers():
     model = MetelmannClerkRing.minimal(L=3, alpha=1, delta=0.5)
     rho = np.diag([1.2, -0.2, 0, 0, 0, 0, 0, 0]).astype(complex)  # trace 1, not positive
     with pytest.raises(UnphysicalStateError, match=r"min_rdm1_eigenvalue = -2\.00e-01"):
-        checks.spin_state_checks(model, rho, "test")
+        checks.chain_state_checks(model, rho, "test")
     good = np.eye(8) / 8
-    assert checks.spin_state_checks(model, good, "test")["min_rdm2_eigenvalue"] == 0.25
+    assert checks.chain_state_checks(model, good, "test")["min_rdm2_eigenvalue"] == 0.25
     with pytest.raises(UnphysicalStateError, match="trace_error"):
-        checks.spin_state_checks(model, 2 * good, "test")
+        checks.chain_state_checks(model, 2 * good, "test")
     C = np.array([[[1.3]], [[0.2]]])  # an occupation above 1
     with pytest.raises(UnphysicalStateError, match=r"min_hole_eigenvalue = -3\.00e-01"):
         checks.fermion_state_checks(np.eye(2) / 2, C, "test")

@@ -9,7 +9,7 @@ from scipy.linalg import expm
 import mpo
 from manybody import ed
 from manybody.models.spin_ring import MetelmannClerkRing
-from manybody.observables import spin_observables
+from manybody.observables import chain_observables
 from manybody.result import Result
 from mpo import state, superop
 from mpo.tebd import TEBD
@@ -74,7 +74,7 @@ def test_dense_round_trip_trace_and_observables():
     arrays = state.to_arrays(mps)
     assert np.abs(state.to_dense(arrays) - rho).max() < 1e-12
     assert abs(state.trace(mps) - 1.0) < 1e-12
-    ours, exact = state.observables(model, arrays), spin_observables(model, rho)
+    ours, exact = state.observables(model, arrays), chain_observables(model, rho)
     for k in ("current_profile", "sz"):
         assert np.abs(ours[k] - exact[k]).max() < 1e-12
     for k in exact["currents"]:
@@ -92,7 +92,7 @@ def test_tebd_matches_exact_dynamics_to_second_order():
     rho0 = np.zeros((16, 16))
     rho0[-1, -1] = 1.0
     exact = (expm(t * row_major(model)) @ rho0.reshape(-1)).reshape(16, 16)
-    ref = spin_observables(model, exact)
+    ref = chain_observables(model, exact)
     errors = []
     for dt in (0.1, 0.05):
         ev = TEBD(state.to_arrays(state.product_state(L, "down")), generators, dt,

@@ -16,7 +16,7 @@ import mpo
 from manybody import ed
 from manybody.models import NonreciprocalChain, TripleDot
 from manybody.models.spin_ring import MetelmannClerkRing
-from manybody.observables import spin_observables, two_site_entanglement
+from manybody.observables import chain_observables, two_site_entanglement
 from mpo import checkpoint, state
 
 
@@ -81,7 +81,7 @@ def test_mps_observables_of_an_entangled_steady_state():
                             [qutip.Qobj(j) for j in model.jumps()]).full()
     arrays = state.to_arrays(state.from_dense(rho))
     pair = state.pair_entanglement(state.reduced_density_matrices(arrays)[1])
-    ref = spin_observables(model, rho)
+    ref = chain_observables(model, rho)
     assert ref["negativity"] > 0.01
     assert pair["negativity"][0] == pytest.approx(ref["negativity"], abs=1e-12)
     assert pair["entropy"][0] == pytest.approx(ref["entropy"], abs=1e-12)

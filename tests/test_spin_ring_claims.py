@@ -8,7 +8,7 @@ from manybody.ed.spin import SymmetricLiouvillian
 from manybody.errors import DegenerateSteadyStateError
 from manybody.experiments import spin_ring_claims
 from manybody.models import MetelmannClerkRing
-from manybody.observables import spin_observables
+from manybody.observables import chain_observables
 
 
 def _xx_ring(L, flux, mu=0.0):
@@ -28,7 +28,7 @@ def test_jordan_wigner_ground_state_equals_exact_diagonalization(L, flux):
     assert d == (2 if L % 2 else 1)
     rho = v[:, :d] @ v[:, :d].conj().T / d
     assert jw["energy"] == pytest.approx(w[0], abs=1e-10)
-    assert jw["current"] == pytest.approx(spin_observables(ring, rho)["currents"]["J"].mean(),
+    assert jw["current"] == pytest.approx(chain_observables(ring, rho)["currents"]["J"].mean(),
                                           abs=1e-10)
 
 
@@ -39,7 +39,7 @@ def test_jordan_wigner_with_a_chemical_potential():
     w, v = np.linalg.eigh(ring.hamiltonian().toarray())
     assert jw["particles"] < 3 and jw["energy"] == pytest.approx(w[0], abs=1e-10)
     rho = np.outer(v[:, 0], v[:, 0].conj())
-    assert jw["current"] == pytest.approx(spin_observables(ring, rho)["currents"]["J"].mean(),
+    assert jw["current"] == pytest.approx(chain_observables(ring, rho)["currents"]["J"].mean(),
                                           abs=1e-10)
 
 

@@ -9,7 +9,7 @@ from test_mpo import from_pieces, generic, row_major
 import mpo
 from manybody import ed
 from manybody.models.spin_ring import MetelmannClerkRing
-from manybody.observables import spin_observables
+from manybody.observables import chain_observables
 from mpo import splitting, state, superop
 from mpo.tebd import TEBD
 
@@ -60,7 +60,7 @@ def test_ring_matches_exact_dynamics_to_second_order(L):
     ratio 3.8 on halving dt."""
     model = generic(L, "periodic")
     exact = (expm(row_major(model)) @ down(L).reshape(-1)).reshape(2**L, 2**L)
-    ref = spin_observables(model, exact)
+    ref = chain_observables(model, exact)
     errors = []
     for dt in (0.1, 0.05):
         ev = evolved(model, dt, 1.0, order=2)
@@ -113,7 +113,7 @@ def test_trajectory_matches_qutip_mesolve_at_early_times(boundary):
         exact = rho.full()
         ours = state.to_dense(ev.arrays)
         assert np.abs(ours - exact).max() < 2e-6
-        obs, ref = state.observables(model, ev.arrays), spin_observables(model, exact)
+        obs, ref = state.observables(model, ev.arrays), chain_observables(model, exact)
         assert np.abs(obs["current_profile"] - ref["current_profile"]).max() < 1e-5
         assert np.abs(obs["sz"] - ref["sz"]).max() < 1e-5
 
@@ -125,7 +125,7 @@ def test_pair_density_matrix_of_distant_sites():
     t = rho.reshape((2,) * 10)
     exact = np.einsum("abcdeAbcdE->aeAE", t).reshape(4, 4)  # sites 0 and 4
     assert np.abs(state.pair_density_matrix(arrays, 0, 4) - exact).max() < 1e-12
-    ours, ref = state.observables(model, arrays), spin_observables(model, rho)
+    ours, ref = state.observables(model, arrays), chain_observables(model, rho)
     assert np.abs(ours["current_profile"] - ref["current_profile"]).max() < 1e-12
     with pytest.raises(ValueError, match="0 <= i < j"):
         state.pair_density_matrix(arrays, 3, 3)

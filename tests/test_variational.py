@@ -8,7 +8,7 @@ from manybody import ed
 from manybody.ed import xx_chain
 from manybody.ed.spin import SymmetricLiouvillian
 from manybody.models import BoundaryDrivenXX, MetelmannClerkRing
-from manybody.observables import spin_observables
+from manybody.observables import chain_observables
 from mpo import state, superop, variational
 
 
@@ -70,7 +70,7 @@ def test_warm_start_from_the_exact_state_and_bad_input():
     arrays = state.to_arrays(state.from_dense(rho))
     r = variational.steady_state(model, max_bond=16, tol=1e-9, initial=arrays, progress=False)
     assert r.diagnostics["sweeps"] <= 2
-    assert np.abs(r.current_profile - spin_observables(model, rho)["current_profile"]).max() < 5e-9
+    assert np.abs(r.current_profile - chain_observables(model, rho)["current_profile"]).max() < 5e-9
     with pytest.raises(ValueError, match="arrays"):
         variational.steady_state(model, initial=arrays[:-1], progress=False)
     with pytest.raises(ValueError, match="tol"):

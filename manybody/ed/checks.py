@@ -10,8 +10,8 @@ solves), and a Krylov solver lands on a solution that depends on its start
 state to choose among the steady states. ``evolve`` follows a given initial state, so its
 long-time limit is well defined even then and it does not check.
 
-Physical checks (:func:`spin_state_checks`, :func:`fermion_state_checks`) on every returned
-density matrix: trace 1, hermiticity, and positivity of the reduced states (spins: the one-site
+Physical checks (:func:`chain_state_checks`, :func:`fermion_state_checks`) on every returned
+density matrix: trace 1, hermiticity, and positivity of the reduced states (spins, bosons: the one-site
 and nearest-neighbour two-site reduced density matrices; fermions: the eigenvalues of the
 correlation matrix in [0, 1] and of the sector density matrix itself). A violation beyond the
 tolerance raises :class:`~manybody.errors.UnphysicalStateError` with the numbers; the values go
@@ -78,15 +78,16 @@ def _basic(rho: np.ndarray) -> dict[str, float]:
             "hermiticity_error": float(np.abs(rho - rho.conj().T).max())}
 
 
-def spin_state_checks(model, rho: np.ndarray, what: str, tol: float = PHYSICAL_TOL) -> dict:
+def chain_state_checks(model, rho: np.ndarray, what: str, tol: float = PHYSICAL_TOL) -> dict:
     """Trace, hermiticity and the smallest eigenvalue of every one-site and nearest-neighbour
-    two-site reduced density matrix of a spin-chain state (``min_rdm1_eigenvalue``,
-    ``min_rdm2_eigenvalue``); raises :class:`~manybody.errors.UnphysicalStateError`."""
-    L = model.L
-    rdm1 = [reduced_density_matrix(rho, L, (j,)) for j in range(L)]
+    two-site reduced density matrix of a product-chain state (spins, truncated bosons:
+    ``min_rdm1_eigenvalue``, ``min_rdm2_eigenvalue``); raises
+    :class:`~manybody.errors.UnphysicalStateError`."""
+    L, d = model.L, model.local_dim
+    rdm1 = [reduced_density_matrix(rho, L, (j,), d) for j in range(L)]
     pairs = [(j, j + 1) for j in range(L - 1)] + ([(L - 1, 0)] if model.periodic and L > 2
                                                   else [])
-    rdm2 = [reduced_density_matrix(rho, L, b) for b in pairs]
+    rdm2 = [reduced_density_matrix(rho, L, b, d) for b in pairs]
     low = lambda ms: float(min(np.linalg.eigvalsh(0.5 * (m + m.conj().T))[0]  # noqa: E731
                                for m in ms))
     return _check(what, {**_basic(rho), "min_rdm1_eigenvalue": low(rdm1),

@@ -31,7 +31,7 @@ from .. import _validate, observables
 from ..errors import SizeError
 from ..models.spin import SpinChain
 from ..result import Result
-from .checks import spin_state_checks, worst
+from .checks import chain_state_checks, worst
 from .momentum import stationary_solve
 
 MAX_SPIN_ORBITS = 400_000  # reduced unknowns (ring of 12: ~350 000)
@@ -264,7 +264,7 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
         :attr:`~manybody.models.SpinChain.bonds`), ``currents`` (each of Eqs. 14-15 per
         bond), ``sz`` per site, ``purity`` (Eq. 20), ``negativity`` (Eq. 19) and
         ``entropy`` of the sites (0, 1); diagnostics: residual, the physical checks of
-        :func:`~manybody.ed.checks.spin_state_checks` (trace and hermiticity errors, smallest
+        :func:`~manybody.ed.checks.chain_state_checks` (trace and hermiticity errors, smallest
         eigenvalues of the one- and two-site reduced states), number of unknowns, symmetry
         group order, wall time.
 
@@ -303,8 +303,8 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
         rho = red.density_matrix(coeffs)
         extra = {"unknowns": int(red.keys.size), "group_order": int(red.group.shape[0]),
                  "parity": red.parity}
-    checks = spin_state_checks(model, rho, _name(model, method))
-    obs = observables.spin_observables(model, rho)
+    checks = chain_state_checks(model, rho, _name(model, method))
+    obs = observables.chain_observables(model, rho)
     return Result(
         method="ed", kind="steady_state", model=model.params(), options={"method": method},
         current=obs.pop("current"), observables=obs,
@@ -334,7 +334,7 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
     Result
         A trajectory: ``current`` per time, ``observables`` with ``sz`` and
         ``current_profile`` per time; ``diagnostics["trace_drift"]`` and the worst values of
-        the physical checks over the times (:func:`~manybody.ed.checks.spin_state_checks`).
+        the physical checks over the times (:func:`~manybody.ed.checks.chain_state_checks`).
 
     Raises
     ------
@@ -359,9 +359,9 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
         if i:
             c = expm_multiply(red.matrix * (times[i] - times[i - 1]), c)
         rho = red.density_matrix(c)
-        checks.append(spin_state_checks(model, rho, f"{_name(model, 'evolve')} at t="
+        checks.append(chain_state_checks(model, rho, f"{_name(model, 'evolve')} at t="
                                                     f"{times[i]:g}"))
-        rows.append(observables.spin_observables(model, rho))
+        rows.append(observables.chain_observables(model, rho))
     return Result(
         method="ed", kind="trajectory", model=model.params(), options={"initial": initial},
         current=np.array([r["current"] for r in rows]), times=times,

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from .. import cmf, ed
 from .._validate import integer, memory_guard
 from ..models import MetelmannClerkRing
-from ..observables import spin_observables
+from ..observables import chain_observables
 from ._output import Check, pi_ticks, write_figure
 
 
@@ -515,7 +515,7 @@ def ground_state(L: int, flux: float, J: float = 1.0) -> dict:
     w, v = np.linalg.eigh(ring.hamiltonian().toarray())
     if w[1] - w[0] < 1e-10:
         raise ValueError(f"the ground state is degenerate at flux={flux}")
-    return spin_observables(ring, np.outer(v[:, 0], v[:, 0].conj())) | {"energy": w[0]}
+    return chain_observables(ring, np.outer(v[:, 0], v[:, 0].conj())) | {"energy": w[0]}
 
 
 def fig7(out: str | Path, L: int = 4, points: int = 101) -> dict:

@@ -77,6 +77,7 @@ class BoseHubbardRing(CorrelatedBathRing, ProductChain):
     RAISE = "d+"
     LOWER = "d"
     NUMBER = "n"
+    SITE_OBSERVABLES = {"n": "n"}  # occupation per site
     odd_ops = {"d", "d+"}  # odd under (-1)^N
 
     def __init__(self, L: int, *, alpha: complex, beta: complex, gamma: complex,

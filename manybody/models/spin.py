@@ -138,12 +138,14 @@ class ProductChain(ABC):
     Subclasses give :attr:`local_ops` (with its parity-odd names :attr:`odd_ops`),
     :meth:`hamiltonian_terms`, :meth:`jump_operators` and the bond currents
     :meth:`current_terms`, name in :attr:`PROFILE_PARTS` the currents whose sum is the
-    reported ``current_profile``, and say whether the Liouvillian is symmetric under the
+    reported ``current_profile`` and in :attr:`SITE_OBSERVABLES` the local operators reported
+    site by site, and say whether the Liouvillian is symmetric under the
     reflection j -> L-1-j.
     """
 
     name: str = ""
     PROFILE_PARTS: tuple[str, ...] = ()
+    SITE_OBSERVABLES: dict[str, str] = {}  # reported name -> local operator, one value per site
 
     def __init__(self, L: int, boundary: str) -> None:
         self.L = _validate.integer("L", L, 2)
@@ -241,3 +243,4 @@ class SpinChain(ProductChain):
 
     local_ops = OPS
     odd_ops = ODD
+    SITE_OBSERVABLES = {"sz": "sz"}
