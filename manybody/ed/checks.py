@@ -11,8 +11,8 @@ state to choose among the steady states. ``evolve`` follows a given initial stat
 long-time limit is well defined even then and it does not check.
 
 Physical checks (:func:`chain_state_checks`, :func:`fermion_state_checks`) on every returned
-density matrix: trace 1, hermiticity, and positivity of the reduced states (spins, bosons: the one-site
-and nearest-neighbour two-site reduced density matrices; fermions: the eigenvalues of the
+density matrix: trace 1, hermiticity, and positivity of the reduced states (spins, bosons: the
+one-site and nearest-neighbour two-site reduced density matrices; fermions: the eigenvalues of the
 correlation matrix in [0, 1] and of the sector density matrix itself). A violation beyond the
 tolerance raises :class:`~manybody.errors.UnphysicalStateError` with the numbers; the values go
 to the diagnostics of the result.
