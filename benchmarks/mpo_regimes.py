@@ -47,7 +47,7 @@ import numpy as np
 import mpo
 from manybody import ed
 from manybody.ed import xx_chain
-from manybody.ed.spin import SymmetricLiouvillian
+from manybody.ed.chain import SymmetricLiouvillian
 from manybody.models import BoundaryDrivenXX, MetelmannClerkRing
 from manybody.provenance import provenance
 from mpo import state

@@ -122,10 +122,11 @@ def test_reduced_density_matrices_match_a_partial_trace():
 def test_spin_size_is_refused_before_allocation(L):
     """Base: L = 14 took 48 s and 2.6 GB, L = 30 failed allocating 240 GiB without naming L."""
     t0 = time.perf_counter()
-    with pytest.raises(SizeError, match=rf"L={L}: .*MAX_SPIN_ORBITS=400000; the largest L of "
+    with pytest.raises(SizeError, match=rf"L={L}: .*MAX_ORBITS=400000; the largest L of "
                                         r"this model is 12"):
         ed.steady_state(MetelmannClerkRing.minimal(L=L, alpha=1, delta=0.5))
-    with pytest.raises(SizeError, match=rf"L={L}: method='direct' needs L <= "):
+    with pytest.raises(SizeError,
+                       match=rf"L={L}: method=.direct. needs d\^L <= MAX_DIRECT_DIM=128"):
         ed.steady_state(MetelmannClerkRing.minimal(L=L, alpha=1, delta=0.5), method="direct")
     assert time.perf_counter() - t0 < 1.0
 
@@ -133,7 +134,7 @@ def test_spin_size_is_refused_before_allocation(L):
 def test_memory_guards_name_the_parameter(monkeypatch):
     monkeypatch.setenv("MANYBODY_MEMORY_LIMIT", "2MB")
     t0 = time.perf_counter()
-    with pytest.raises(SizeError, match=r"L=9: the symmetric spin ED needs about .* the largest "
+    with pytest.raises(SizeError, match=r"L=9: the symmetric ED needs about .* the largest "
                                         r"L that fits is [4-8]"):
         ed.steady_state(MetelmannClerkRing.minimal(L=9, alpha=1, delta=0.5, kappa=0.1))
     with pytest.raises(SizeError, match=r"L=10: the momentum block .* the largest L that fits"):
@@ -198,8 +199,8 @@ def test_bad_input_names_the_parameter(call, match):
 
 
 @pytest.mark.parametrize("call, accepted", [
-    (lambda m: ed.steady_state(m), "FreeFermionRing or SpinChain"),
-    (lambda m: ed.evolve(m, [0.0, 1.0]), "FreeFermionRing or SpinChain"),
+    (lambda m: ed.steady_state(m), "FreeFermionRing or ProductChain"),
+    (lambda m: ed.evolve(m, [0.0, 1.0]), "FreeFermionRing or ProductChain"),
     (lambda m: ed.liouvillian(m), "FreeFermionRing"),
     (lambda m: ed.secular_steady_state(m), "FreeFermionRing"),
     (lambda m: ed.exclusion_steady_state(m), "FreeFermionRing"),
@@ -265,5 +266,5 @@ def test_a_spin_chain_refuses_the_fermion_gibbs_start_naming_the_model():
     """Fuzz find: ed.evolve(spin ring, initial="gibbs") named only `initial`."""
     from manybody.models import MetelmannClerkRing
 
-    with pytest.raises(ValueError, match="for the model MetelmannClerkRing, a spin chain"):
+    with pytest.raises(ValueError, match="for the model MetelmannClerkRing, a product chain"):
         ed.evolve(MetelmannClerkRing.minimal(4, 2.0, 1.5), [0.0, 1.0], initial="gibbs")

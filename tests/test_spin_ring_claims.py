@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from manybody import ed
-from manybody.ed.spin import SymmetricLiouvillian
+from manybody.ed.chain import SymmetricLiouvillian
 from manybody.errors import DegenerateSteadyStateError
 from manybody.experiments import spin_ring_claims
 from manybody.models import MetelmannClerkRing

@@ -6,7 +6,7 @@ import pytest
 
 from manybody import ed
 from manybody.ed import xx_chain
-from manybody.ed.spin import SymmetricLiouvillian
+from manybody.ed.chain import SymmetricLiouvillian
 from manybody.models import BoundaryDrivenXX, MetelmannClerkRing
 from manybody.observables import chain_observables
 from mpo import state, superop, variational

@@ -25,9 +25,9 @@ from .. import _validate, observables
 from .._validate import real
 from ..errors import SizeError
 from ..models.base import FreeFermionRing
-from ..models.spin import SpinChain
+from ..models.spin import ProductChain
 from ..result import Result
-from . import spin
+from . import chain
 from .checks import fermion_state_checks, worst
 from .fock import FockSector
 from .momentum import MomentumBlock, stationary_solve
@@ -164,15 +164,15 @@ def correlations(model: FreeFermionRing, sector: FockSector, rho: np.ndarray) ->
     return C
 
 
-def _dispatch_spin(model: object, filling: float) -> bool:
-    """Whether ``model`` is a spin chain (fermion-only options refused), else check that it is
-    a fermion ring."""
-    if isinstance(model, SpinChain):
+def _dispatch_chain(model: object, filling: float) -> bool:
+    """Whether ``model`` is a product chain (spins, bosons; fermion-only options refused), else
+    check that it is a fermion ring."""
+    if isinstance(model, ProductChain):
         if filling != 0.5:
             raise ValueError(f"filling applies to the fermion rings only; the model "
-                             f"{type(model).__name__} is a spin chain (got filling={filling!r})")
+                             f"{type(model).__name__} is a product chain (got filling={filling!r})")
         return True
-    _validate.instance("model", model, (FreeFermionRing, SpinChain))
+    _validate.instance("model", model, (FreeFermionRing, ProductChain))
     return False
 
 
@@ -180,17 +180,17 @@ def _what(model: FreeFermionRing, sector: FockSector, method: str) -> str:
     return f"{type(model).__name__}(L={model.L}, N={sector.n_particles}, method={method!r})"
 
 
-def steady_state(model: FreeFermionRing | SpinChain, filling: float = 0.5, *,
+def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
                  method: str = "block", tol: float = 1e-12) -> Result:
     r"""Exact NESS of the full Lindblad equation at the model's :math:`\epsilon`.
 
-    A spin chain (:class:`~manybody.models.SpinChain`) goes to
-    :func:`manybody.ed.spin.steady_state` ("block" meaning its symmetric reduction; ``filling``
-    and ``tol`` do not apply).
+    A product chain (:class:`~manybody.models.SpinChain`,
+    :class:`~manybody.models.BoseHubbardRing`) goes to :func:`manybody.ed.chain.steady_state`
+    ("block" meaning its symmetric reduction; ``filling`` and ``tol`` do not apply).
 
     Parameters
     ----------
-    model : FreeFermionRing or SpinChain
+    model : FreeFermionRing or ProductChain
         :class:`~manybody.models.NonreciprocalChain` or
         :class:`~manybody.models.RashbaZeemanChain`; at half filling model 1 reaches L = 12
         and model 2 L = 6 (sector dimension 924).
@@ -225,10 +225,11 @@ def steady_state(model: FreeFermionRing | SpinChain, filling: float = 0.5, *,
     UnphysicalStateError
         If the state fails a physical check.
     """
-    if _dispatch_spin(model, filling):
+    if _dispatch_chain(model, filling):
         if tol != 1e-12:
-            raise ValueError("tol applies to the fermion rings only; the spin ED solves to 1e-13")
-        return spin.steady_state(model, "symmetric" if method == "block" else method)
+            raise ValueError("tol applies to the fermion rings only; the product-chain ED "
+                             "solves to 1e-13")
+        return chain.steady_state(model, "symmetric" if method == "block" else method)
     t0 = time.perf_counter()
     _validate.choice("method", method, ("block", "direct"))
     tol = real("tol", tol, 0.0, 1e-6, open_lo=True)
@@ -279,11 +280,11 @@ def steady_state(model: FreeFermionRing | SpinChain, filling: float = 0.5, *,
     )
 
 
-def evolve(model: FreeFermionRing | SpinChain, times, filling: float = 0.5,
+def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
            initial: str = "infinite_temperature") -> Result:
     r"""Exact Lindblad dynamics :math:`\rho(t) = e^{\mathcal L t}\rho(0)` in the momentum block.
 
-    A spin chain goes to :func:`manybody.ed.spin.evolve` (``initial`` "down", "up", or
+    A product chain goes to :func:`manybody.ed.chain.evolve` (``initial`` "down", "up", or
     "infinite_temperature" for the maximally mixed state).
 
     With several steady states (e.g. ``RashbaZeemanChain(4, gamma_neq=1)``, where
@@ -294,7 +295,7 @@ def evolve(model: FreeFermionRing | SpinChain, times, filling: float = 0.5,
 
     Parameters
     ----------
-    model : FreeFermionRing or SpinChain
+    model : FreeFermionRing or ProductChain
         As for :func:`steady_state`.
     times : array
         Increasing output times (units of 1/J), starting at the initial time.
@@ -315,13 +316,13 @@ def evolve(model: FreeFermionRing | SpinChain, times, filling: float = 0.5,
     UnphysicalStateError
         If a state fails a physical check (a trace drift above 1e-8 included).
     """
-    if _dispatch_spin(model, filling):
+    if _dispatch_chain(model, filling):
         if initial == "gibbs":
             raise ValueError("initial must be one of 'infinite_temperature', 'mixed', 'down', "
-                             f"'up' for the model {type(model).__name__}, a spin chain; got "
+                             f"'up' for the model {type(model).__name__}, a product chain; got "
                              "'gibbs' (the Gibbs state of a fermion chain)")
         _validate.choice("initial", initial, ("infinite_temperature", "mixed", "down", "up"))
-        return spin.evolve(model, times, "mixed" if initial == "infinite_temperature"
+        return chain.evolve(model, times, "mixed" if initial == "infinite_temperature"
                            else initial)
     t0 = time.perf_counter()
     times = _validate.output_times(times)

@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 
 from .. import ed
 from .._validate import integer, memory_guard, real
-from ..ed.spin import SymmetricLiouvillian
+from ..ed.chain import SymmetricLiouvillian
 from ..models import MetelmannClerkRing
 from ..models.spin import to_sparse
 from ._output import Check, pi_ticks, write_figure

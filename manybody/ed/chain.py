@@ -1,11 +1,12 @@
-r"""Exact Lindblad steady states of spin-1/2 chains, reduced by their symmetries.
+r"""Exact Lindblad steady states of product chains (spins-1/2, truncated bosons), reduced by
+their symmetries.
 
 A symmetry g of the Liouvillian (a site permutation: translation on a ring, the reflection
-j -> L-1-j) maps the unique steady state to itself, and so does the global parity
-:math:`P = \prod_j \sigma^z_j` when H is even and every jump has a definite parity. The steady
-state is therefore a combination of *orbit sums* :math:`\sum_{(s,s')\in o}|s\rangle\langle s'|`
-over the orbits o of basis pairs under the group (pairs of equal parity only), and the
-Liouvillian restricted to them is the reduced matrix
+j -> L-1-j) maps the unique steady state to itself, and so does the global parity P
+(:math:`\prod_j \sigma^z_j` for spins, :math:`(-1)^N` for bosons) when H is even and every jump
+has a definite parity. The steady state is therefore a combination of *orbit sums*
+:math:`\sum_{(s,s')\in o}|s\rangle\langle s'|` over the orbits o of basis pairs under the
+group (pairs of equal parity only), and the Liouvillian restricted to them is the reduced matrix
 
 .. math:: M_{o'o} = \sum_{(s,s')\in o} \mathcal L_{(r,r'),(s,s')},
 
@@ -15,6 +16,12 @@ with (r, r') any representative of o'. Its row (r, r') follows from the sparse r
 is about 2|G| (|G| = 2L for a reflection-symmetric ring). The reduced system, one row
 replaced by the trace, is solved by Jacobi-preconditioned BiCGSTAB (ring of 9: 0.08 s; GMRES
 0.4 s); sparse LU fills in almost completely (38 million entries for 7542 unknowns, 18 s).
+
+Basis states are indices in base d (the local dimension), site j the digit L-1-j
+(:mod:`manybody.models.spin`); a pair (s, s') has the key :math:`s\,d^L + s'`. The parity of a
+basis state is that of its digit sum: a spin's digit is 1 when down, a boson's local state
+k holds :math:`n_{max} - k` bosons, and every parity-odd local operator changes the digit by
+one, so the pairs of equal digit-sum parity are the parity-even ones.
 """
 
 from __future__ import annotations
@@ -29,22 +36,22 @@ from scipy.sparse.linalg import expm_multiply
 
 from .. import _validate, observables
 from ..errors import SizeError
-from ..models.spin import SpinChain
+from ..models.spin import ProductChain
 from ..result import Result
 from .checks import chain_state_checks, worst
 from .momentum import stationary_solve
 
-MAX_SPIN_ORBITS = 400_000  # reduced unknowns (ring of 12: ~350 000)
-MAX_DIRECT_SITES = 7  # "direct": qutip.steadystate on the whole 4^L space
+MAX_ORBITS = 400_000  # reduced unknowns (spin ring of 12: ~350 000)
+MAX_DIRECT_DIM = 2**7  # "direct": qutip.steadystate on the whole d^(2L) space, d^L at most this
 
 
-def orbit_estimate(model: SpinChain, L: int | None = None) -> float:
+def orbit_estimate(model: ProductChain, L: int | None = None) -> float:
     r"""About how many symmetric unknowns the model has at ``L`` sites (default its own):
-    :math:`4^L/(|G|\,p)`, |G| the symmetry group order, p = 2 with parity (a slight
+    :math:`d^{2L}/(|G|\,p)`, |G| the symmetry group order, p = 2 with parity (a slight
     underestimate: pairs fixed by a symmetry make some orbits smaller)."""
     L = model.L if L is None else L
     order = (L if model.translation_symmetric else 1) * (2 if model.reflection_symmetric else 1)
-    return 4.0**L / order / (2 if model.parity_symmetric else 1)
+    return float(model.local_dim) ** (2 * L) / order / (2 if model.parity_symmetric else 1)
 
 
 def _largest(fits, L: int) -> int:
@@ -54,28 +61,29 @@ def _largest(fits, L: int) -> int:
     return L
 
 
-def check_size(model: SpinChain) -> None:
-    """Refuse a chain whose symmetric reduction exceeds :data:`MAX_SPIN_ORBITS` unknowns or the
-    available memory, before anything of size 4^L is allocated.
+def check_size(model: ProductChain) -> None:
+    """Refuse a chain whose symmetric reduction exceeds :data:`MAX_ORBITS` unknowns or the
+    available memory, before anything of size d^(2L) is allocated.
 
     The peak memory (measured within a factor 2, see the tests) is the reduced matrix's COO
     triplets, 48 bytes for each of at most ``bound`` entries per unknown (``bound`` from the
     sparsity of H and the jumps, scaled with L), plus 64 bytes per basis pair for the
     enumeration of the orbits and the dense density matrix with its temporaries.
     """
-    L = model.L
-    if orbit_estimate(model) > MAX_SPIN_ORBITS:
-        largest = _largest(lambda n: orbit_estimate(model, n) <= MAX_SPIN_ORBITS, L)
-        raise SizeError(f"L={L}: the symmetric spin ED would have about "
-                        f"{orbit_estimate(model):.2g} unknowns > MAX_SPIN_ORBITS="
-                        f"{MAX_SPIN_ORBITS}; the largest L of this model is {largest}")
+    L, d = model.L, model.local_dim
+    if orbit_estimate(model) > MAX_ORBITS:
+        largest = _largest(lambda n: orbit_estimate(model, n) <= MAX_ORBITS, L)
+        raise SizeError(f"L={L}: the symmetric ED would have about "
+                        f"{orbit_estimate(model):.2g} unknowns > MAX_ORBITS="
+                        f"{MAX_ORBITS}; the largest L of this model is {largest}")
     bound = _row_bound(model)
     _validate.memory_guard(
-        "the symmetric spin ED", "L", L,
-        lambda n: 48 * orbit_estimate(model, n) * bound * n / L + 64 * 4.0**n, minimum=2)
+        "the symmetric ED", "L", L,
+        lambda n: 48 * orbit_estimate(model, n) * bound * n / L + 64 * float(d) ** (2 * n),
+        minimum=2)
 
 
-def _row_bound(model: SpinChain, K: sparse.csr_matrix | None = None,
+def _row_bound(model: ProductChain, K: sparse.csr_matrix | None = None,
                jumps: list | None = None) -> int:
     """Entries per row of the reduced Liouvillian at most: 2 (K rows) + jumps x (jump rows)^2."""
     if K is None:
@@ -84,83 +92,83 @@ def _row_bound(model: SpinChain, K: sparse.csr_matrix | None = None,
     return 2 * int(np.diff(K.indptr).max()) + max(len(jumps), 1) * row_nnz**2
 
 
-def _effective_hamiltonian(model: SpinChain) -> tuple[sparse.csr_matrix, list]:
+def _effective_hamiltonian(model: ProductChain) -> tuple[sparse.csr_matrix, list]:
     r""":math:`K = H - \tfrac i2\sum_m L_m^\dagger L_m` and the jumps, as CSR matrices."""
     H, jumps = model.hamiltonian(), [sparse.csr_matrix(j) for j in model.jumps()]
     K = H - 0.5j * sum((Lm.conj().T @ Lm for Lm in jumps), sparse.csr_matrix(H.shape))
     return sparse.csr_matrix(K), jumps
 
 
-def symmetry_group(model: SpinChain) -> np.ndarray:
-    """``(|G|, 2^L)`` table of the basis-state permutations of the model's site symmetries."""
+def _digits(model: ProductChain) -> np.ndarray:
+    """``(d^L, L)`` table: digit j of basis state s is the local state of site j."""
+    L, d = model.L, model.local_dim
+    return (np.arange(d**L)[:, None] // d ** (L - 1 - np.arange(L))) % d
+
+
+def symmetry_group(model: ProductChain) -> np.ndarray:
+    """``(|G|, d^L)`` table of the basis-state permutations of the model's site symmetries."""
     L = model.L
-    states = np.arange(2**L)
-    bits = (states[:, None] >> (L - 1 - np.arange(L))) & 1  # bits[s, j]: site j
+    digits = _digits(model)
     perms = [np.arange(L)]
     if model.translation_symmetric:
         perms = [(np.arange(L) - t) % L for t in range(L)]
     if model.reflection_symmetric:
         perms += [p[::-1] for p in perms]
-    weights = 1 << (L - 1 - np.arange(L))
-    return np.array([bits[:, p] @ weights for p in perms], dtype=np.int64)
+    weights = model.local_dim ** (L - 1 - np.arange(L))
+    return np.array([digits[:, p] @ weights for p in perms], dtype=np.int64)
+
+
+def state_parity(model: ProductChain) -> np.ndarray:
+    """Parity (0 even, 1 odd) of every basis state: its digit sum mod 2 (module docstring)."""
+    return (_digits(model).sum(axis=1) % 2).astype(np.int64)
 
 
 @numba.njit(cache=True)
-def _canonical(group, L, s, sp):
+def _canonical(group, dim, s, sp):
     best = -1
     for g in range(group.shape[0]):
-        key = (group[g, s] << L) | group[g, sp]
+        key = group[g, s] * dim + group[g, sp]
         if best < 0 or key < best:
             best = key
     return best
 
 
 @numba.njit(cache=True)
-def _all_canonical(group, L, parity):
-    dim = 1 << L
-    out = np.empty(dim * dim // 2 if parity else dim * dim, dtype=np.int64)
+def _all_canonical(group, parity, use_parity):
+    dim = group.shape[1]
+    out = np.empty(dim * dim, dtype=np.int64)
     n = 0
     for s in range(dim):
         for sp in range(dim):
-            if parity and (_popcount(s) + _popcount(sp)) % 2:
+            if use_parity and (parity[s] + parity[sp]) % 2:
                 continue
-            out[n] = _canonical(group, L, s, sp)
+            out[n] = _canonical(group, dim, s, sp)
             n += 1
     return out[:n]
 
 
 @numba.njit(cache=True)
-def _popcount(x):
-    c = 0
-    while x:
-        x &= x - 1
-        c += 1
-    return c
-
-
-@numba.njit(cache=True)
-def _reduced_rows(keys, group, L, Kp, Ki, Kx, Jp, Ji, Jx, n_jumps, dim, bound):
+def _reduced_rows(keys, group, Kp, Ki, Kx, Jp, Ji, Jx, n_jumps, bound):
     """COO entries of the reduced Liouvillian; Jp/Ji/Jx stack the jumps' CSR arrays."""
-    n = keys.size
+    n, dim = keys.size, group.shape[1]
     rows = np.empty(n * bound, dtype=np.int64)
     cols = np.empty(n * bound, dtype=np.int64)
     vals = np.empty(n * bound, dtype=np.complex128)
-    mask = (1 << L) - 1
     c = 0
     for o in range(n):
-        r, rp = keys[o] >> L, keys[o] & mask
+        r, rp = keys[o] // dim, keys[o] % dim
         for q in range(Kp[r], Kp[r + 1]):  # -i K rho
-            rows[c], cols[c], vals[c] = o, _canonical(group, L, Ki[q], rp), -1j * Kx[q]
+            rows[c], cols[c], vals[c] = o, _canonical(group, dim, Ki[q], rp), -1j * Kx[q]
             c += 1
         for q in range(Kp[rp], Kp[rp + 1]):  # +i rho K^dagger
-            rows[c], cols[c] = o, _canonical(group, L, r, Ki[q])
+            rows[c], cols[c] = o, _canonical(group, dim, r, Ki[q])
             vals[c] = 1j * np.conj(Kx[q])
             c += 1
         for m in range(n_jumps):  # L rho L^dagger
             base = m * (dim + 1)
             for q in range(Jp[base + r], Jp[base + r + 1]):
                 for qq in range(Jp[base + rp], Jp[base + rp + 1]):
-                    rows[c], cols[c] = o, _canonical(group, L, Ji[q], Ji[qq])
+                    rows[c], cols[c] = o, _canonical(group, dim, Ji[q], Ji[qq])
                     vals[c] = Jx[q] * np.conj(Jx[qq])
                     c += 1
     out_cols = np.searchsorted(keys, cols[:c])
@@ -168,58 +176,58 @@ def _reduced_rows(keys, group, L, Kp, Ki, Kx, Jp, Ji, Jx, n_jumps, dim, bound):
 
 
 @numba.njit(cache=True)
-def _unpack(keys, coeffs, group, L, parity):
-    dim = 1 << L
+def _unpack(keys, coeffs, group, parity, use_parity):
+    dim = group.shape[1]
     rho = np.zeros((dim, dim), dtype=np.complex128)
     for s in range(dim):
         for sp in range(dim):
-            if parity and (_popcount(s) + _popcount(sp)) % 2:
+            if use_parity and (parity[s] + parity[sp]) % 2:
                 continue
-            rho[s, sp] = coeffs[np.searchsorted(keys, _canonical(group, L, s, sp))]
+            rho[s, sp] = coeffs[np.searchsorted(keys, _canonical(group, dim, s, sp))]
     return rho
 
 
 class SymmetricLiouvillian:
-    """The Liouvillian of a spin chain reduced to the symmetric orbit sums.
+    """The Liouvillian of a product chain reduced to the symmetric orbit sums.
 
     Attributes
     ----------
     keys : ndarray
-        Sorted canonical pair keys ``(s << L) | s'``, one per orbit.
+        Sorted canonical pair keys :math:`s\\,d^L + s'`, one per orbit.
     sizes : ndarray
         Number of basis pairs in each orbit.
     matrix : scipy.sparse.csr_matrix
         The reduced Liouvillian :math:`M_{o'o}`.
     """
 
-    def __init__(self, model: SpinChain) -> None:
-        _validate.instance("model", model, SpinChain)
+    def __init__(self, model: ProductChain) -> None:
+        _validate.instance("model", model, ProductChain)
         check_size(model)
         L = model.L
-        self.model, self.L = model, L
+        self.model, self.L, self.dim = model, L, model.local_dim**L
         self.parity = model.parity_symmetric
         self.group = symmetry_group(model)
-        canon = _all_canonical(self.group, L, self.parity)
+        self.state_parity = state_parity(model)
+        canon = _all_canonical(self.group, self.state_parity, self.parity)
         self.keys, self.sizes = np.unique(canon, return_counts=True)
         del canon
-        if self.keys.size > MAX_SPIN_ORBITS:
-            raise SizeError(f"L={L}: {self.keys.size} symmetric unknowns > MAX_SPIN_ORBITS="
-                            f"{MAX_SPIN_ORBITS}; use L={L - 1} or less")
+        if self.keys.size > MAX_ORBITS:
+            raise SizeError(f"L={L}: {self.keys.size} symmetric unknowns > MAX_ORBITS="
+                            f"{MAX_ORBITS}; use L={L - 1} or less")
         K, jumps = _effective_hamiltonian(model)
-        dim = 2**L
+        dim = self.dim
         Js = jumps or [sparse.csr_matrix((dim, dim))]
         offsets = np.cumsum([0] + [j.nnz for j in Js[:-1]])
         Jp = np.concatenate([j.indptr + off for j, off in zip(Js, offsets, strict=True)])
         Ji = np.concatenate([j.indices for j in Js]).astype(np.int64)
         Jx = np.concatenate([j.data for j in Js]).astype(complex)
         bound = _row_bound(model, K, Js)
-        r, c, v = _reduced_rows(self.keys, self.group, L, K.indptr.astype(np.int64),
+        r, c, v = _reduced_rows(self.keys, self.group, K.indptr.astype(np.int64),
                                 K.indices.astype(np.int64), K.data.astype(complex),
-                                Jp.astype(np.int64), Ji, Jx, len(Js), dim, bound)
+                                Jp.astype(np.int64), Ji, Jx, len(Js), bound)
         n = self.keys.size
         self.matrix = sparse.csr_matrix((v, (r, c)), shape=(n, n))
-        mask = (1 << L) - 1
-        self.trace_row = np.where((self.keys >> L) == (self.keys & mask), self.sizes, 0)
+        self.trace_row = np.where(self.keys // dim == self.keys % dim, self.sizes, 0)
 
     def steady_state(self) -> tuple[np.ndarray, float]:
         """Orbit coefficients of the trace-one steady state and the residual max|M c|.
@@ -234,25 +242,26 @@ class SymmetricLiouvillian:
         return c, float(np.abs(self.matrix @ c).max())
 
     def density_matrix(self, coeffs: np.ndarray) -> np.ndarray:
-        """The full ``(2^L, 2^L)`` density matrix of orbit coefficients."""
-        return _unpack(self.keys, np.asarray(coeffs, dtype=complex), self.group, self.L,
-                       self.parity)
+        """The full ``(d^L, d^L)`` density matrix of orbit coefficients."""
+        return _unpack(self.keys, np.asarray(coeffs, dtype=complex), self.group,
+                       self.state_parity, self.parity)
 
 
-def _name(model: SpinChain, method: str) -> str:
+def _name(model: ProductChain, method: str) -> str:
     return f"{type(model).__name__}(L={model.L}, method={method!r})"
 
 
-def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
-    r"""Exact steady state of a spin chain.
+def steady_state(model: ProductChain, method: str = "symmetric") -> Result:
+    r"""Exact steady state of a product chain (spins, truncated bosons).
 
     Parameters
     ----------
-    model : SpinChain
-        E.g. :class:`~manybody.models.MetelmannClerkRing`; rings to L = 12.
+    model : ProductChain
+        E.g. :class:`~manybody.models.MetelmannClerkRing` (rings to L = 12) or
+        :class:`~manybody.models.BoseHubbardRing` (d = n_max + 1; rings of 6 at n_max = 3).
     method : {"symmetric", "direct"}
         "symmetric": the reduced Liouvillian of this module (default); "direct":
-        ``qutip.steadystate`` on the full :math:`4^L` space (the reference, L <= 7), after
+        ``qutip.steadystate`` on the full :math:`d^{2L}` space (the reference, d^L <= 128), after
         two BiCGSTAB solves of the same system from different starts check that the steady
         state is unique.
 
@@ -273,22 +282,22 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
     DegenerateSteadyStateError
         If the model has more than one steady state (either method).
     SizeError
-        Above :data:`MAX_SPIN_ORBITS` symmetric unknowns, above the available memory, or
-        "direct" above :data:`MAX_DIRECT_SITES` sites; before any large allocation.
+        Above :data:`MAX_ORBITS` symmetric unknowns, above the available memory, or
+        "direct" above d^L = :data:`MAX_DIRECT_DIM`; before any large allocation.
     UnphysicalStateError
         If the state fails a physical check.
     """
     t0 = time.perf_counter()
-    _validate.instance("model", model, SpinChain)
+    _validate.instance("model", model, ProductChain)
     _validate.choice("method", method, ("symmetric", "direct"))
     if method == "direct":
-        if model.L > MAX_DIRECT_SITES:
-            raise SizeError(f"L={model.L}: method='direct' needs L <= MAX_DIRECT_SITES="
-                            f"{MAX_DIRECT_SITES}; use method='symmetric'")
+        dim = model.local_dim**model.L
+        if dim > MAX_DIRECT_DIM:
+            raise SizeError(f"L={model.L}: method='direct' needs d^L <= MAX_DIRECT_DIM="
+                            f"{MAX_DIRECT_DIM} (here {dim}); use method='symmetric'")
         H = qutip.Qobj(model.hamiltonian())
         c_ops = [qutip.Qobj(j) for j in model.jumps()]
         Lq = qutip.liouvillian(H, c_ops)
-        dim = 2**model.L
         trace = np.zeros(dim * dim)
         trace[np.arange(dim) * (dim + 1)] = 1.0
         stationary_solve(Lq.data_as("csr_matrix"), trace, krylov="bicgstab",
@@ -296,7 +305,7 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
         rho_q = qutip.steadystate(H, c_ops)
         rho = rho_q.full()
         residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
-        extra = {"unknowns": 4**model.L, "group_order": 1, "parity": False}
+        extra = {"unknowns": dim * dim, "group_order": 1, "parity": False}
     else:
         red = SymmetricLiouvillian(model)
         coeffs, residual = red.steady_state()
@@ -313,7 +322,7 @@ def steady_state(model: SpinChain, method: str = "symmetric") -> Result:
     )
 
 
-def evolve(model: SpinChain, times, initial: str = "down") -> Result:
+def evolve(model: ProductChain, times, initial: str = "down") -> Result:
     r"""Exact dynamics :math:`\rho(t) = e^{\mathcal L t}\rho(0)` in the symmetric space.
 
     With several steady states the long-time limit depends on ``initial`` and is still well
@@ -321,13 +330,14 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
 
     Parameters
     ----------
-    model : SpinChain
+    model : ProductChain
         As for :func:`steady_state`.
     times : array
         Increasing output times (units of 1/mu), starting at the initial time.
     initial : {"down", "up", "mixed"}
-        All spins down, all up, or the maximally mixed state: symmetric under every
-        symmetry of the model, so the dynamics stays in the reduced space.
+        Every site in its last local state (spins down, bosons empty), in its first (spins
+        up, bosons at n_max), or the maximally mixed state: symmetric under every symmetry of
+        the model, so the dynamics stays in the reduced space.
 
     Returns
     -------
@@ -342,18 +352,17 @@ def evolve(model: SpinChain, times, initial: str = "down") -> Result:
         If a state fails a physical check (a trace drift above 1e-8 included).
     """
     t0 = time.perf_counter()
-    _validate.instance("model", model, SpinChain)
+    _validate.instance("model", model, ProductChain)
     times = _validate.output_times(times)
     _validate.choice("initial", initial, ("down", "up", "mixed"))
     red = SymmetricLiouvillian(model)
-    L, dim = model.L, 2**model.L
-    diagonal = (red.keys >> L) == (red.keys & (dim - 1))
+    dim = red.dim
     c = np.zeros(red.keys.size, dtype=complex)
     if initial == "mixed":
-        c[diagonal] = 1.0 / dim
+        c[red.keys // dim == red.keys % dim] = 1.0 / dim
     else:
-        s = dim - 1 if initial == "down" else 0  # bit 1 = down
-        c[np.searchsorted(red.keys, (s << L) | s)] = 1.0
+        s = dim - 1 if initial == "down" else 0  # every digit d - 1 (down, empty) or 0
+        c[np.searchsorted(red.keys, s * dim + s)] = 1.0
     rows, checks = [], []
     for i in range(times.size):
         if i:
