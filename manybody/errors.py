@@ -26,6 +26,12 @@ class DegenerateSteadyStateWarning(UserWarning):
     """
 
 
+class TruncationWarning(UserWarning):
+    """A truncated model (bosons at most n_max per site) changes by more than the stated
+    tolerance at the next truncation, or that change could not be measured: the result is
+    not converged in n_max."""
+
+
 class DegenerateSteadyStateError(RuntimeError):
     """The Liouvillian has more than one steady state, so "the" steady state is undefined.
 

@@ -27,6 +27,7 @@ one, so the pairs of equal digit-sum parity are the parity-even ones.
 from __future__ import annotations
 
 import time
+import warnings
 
 import numba
 import numpy as np
@@ -35,13 +36,14 @@ from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
 
 from .. import _validate, observables
-from ..errors import SizeError
+from ..errors import SizeError, TruncationWarning
 from ..models.spin import ProductChain
 from ..result import Result
 from .checks import chain_state_checks, worst
 from .momentum import stationary_solve
 
 MAX_ORBITS = 400_000  # reduced unknowns (spin ring of 12: ~350 000)
+TRUNCATION_WARN = 1e-3  # current change under n_max -> n_max + 1 above which steady_state warns
 MAX_DIRECT_DIM = 2**7  # "direct": qutip.steadystate on the whole d^(2L) space, d^L at most this
 
 
@@ -251,7 +253,8 @@ def _name(model: ProductChain, method: str) -> str:
     return f"{type(model).__name__}(L={model.L}, method={method!r})"
 
 
-def steady_state(model: ProductChain, method: str = "symmetric") -> Result:
+def steady_state(model: ProductChain, method: str = "symmetric", truncation: bool = True
+                 ) -> Result:
     r"""Exact steady state of a product chain (spins, truncated bosons).
 
     Parameters
@@ -264,6 +267,11 @@ def steady_state(model: ProductChain, method: str = "symmetric") -> Result:
         ``qutip.steadystate`` on the full :math:`d^{2L}` space (the reference, d^L <= 128), after
         two BiCGSTAB solves of the same system from different starts check that the steady
         state is unique.
+    truncation : bool
+        For a truncated model (bosons, :meth:`~manybody.models.ProductChain.refined` not None):
+        also solve the next truncation (n_max + 1) and report the change as the truncation
+        error (default). If that model does not fit, the error is NaN and a
+        :class:`~manybody.errors.TruncationWarning` says so.
 
     Returns
     -------
@@ -271,11 +279,14 @@ def steady_state(model: ProductChain, method: str = "symmetric") -> Result:
         ``current`` the circulating current :math:`I^J + I^\eta` averaged over bonds;
         ``observables`` with ``current_profile`` (per bond, bond order of
         :attr:`~manybody.models.SpinChain.bonds`), ``currents`` (each of Eqs. 14-15 per
-        bond), ``sz`` per site, ``purity`` (Eq. 20), ``negativity`` (Eq. 19) and
-        ``entropy`` of the sites (0, 1); diagnostics: residual, the physical checks of
+        bond), the model's site observables (``sz`` for spins, ``n`` for bosons),
+        ``purity`` (Eq. 20), ``negativity`` (Eq. 19) and ``entropy`` of the sites (0, 1);
+        diagnostics: residual, the physical checks of
         :func:`~manybody.ed.checks.chain_state_checks` (trace and hermiticity errors, smallest
         eigenvalues of the one- and two-site reduced states), number of unknowns, symmetry
-        group order, wall time.
+        group order, wall time, and for a truncated model ``truncation_error`` (max over
+        bonds of the change of ``current_profile`` under n_max -> n_max + 1) and
+        ``truncation_error_sites`` (max change of the site observables).
 
     Raises
     ------
@@ -286,10 +297,30 @@ def steady_state(model: ProductChain, method: str = "symmetric") -> Result:
         "direct" above d^L = :data:`MAX_DIRECT_DIM`; before any large allocation.
     UnphysicalStateError
         If the state fails a physical check.
+
+    Warns
+    -----
+    TruncationWarning
+        If the truncation error exceeds :data:`TRUNCATION_WARN` or could not be measured.
     """
     t0 = time.perf_counter()
     _validate.instance("model", model, ProductChain)
     _validate.choice("method", method, ("symmetric", "direct"))
+    rho, diagnostics = _solve(model, method)
+    obs = observables.chain_observables(model, rho)
+    finer = model.refined() if truncation else None
+    if finer is not None:
+        diagnostics |= _truncation_error(model, finer, method, obs)
+    return Result(
+        method="ed", kind="steady_state", model=model.params(),
+        options={"method": method, "truncation": truncation},
+        current=obs.pop("current"), observables=obs,
+        diagnostics={**diagnostics, "wall_time": time.perf_counter() - t0},
+    )
+
+
+def _solve(model: ProductChain, method: str) -> tuple[np.ndarray, dict]:
+    """The checked steady-state density matrix and its diagnostics (:func:`steady_state`)."""
     if method == "direct":
         dim = model.local_dim**model.L
         if dim > MAX_DIRECT_DIM:
@@ -313,13 +344,26 @@ def steady_state(model: ProductChain, method: str = "symmetric") -> Result:
         extra = {"unknowns": int(red.keys.size), "group_order": int(red.group.shape[0]),
                  "parity": red.parity}
     checks = chain_state_checks(model, rho, _name(model, method))
-    obs = observables.chain_observables(model, rho)
-    return Result(
-        method="ed", kind="steady_state", model=model.params(), options={"method": method},
-        current=obs.pop("current"), observables=obs,
-        diagnostics={"residual": residual, **checks, **extra,
-                     "wall_time": time.perf_counter() - t0},
-    )
+    return rho, {"residual": residual, **checks, **extra}
+
+
+def _truncation_error(model: ProductChain, finer: ProductChain, method: str, obs: dict) -> dict:
+    """Changes of the current profile and the site observables from ``model`` to ``finer``
+    (one truncation level up); NaN with a warning if ``finer`` does not fit."""
+    try:
+        fine = observables.chain_observables(finer, _solve(finer, method)[0])
+    except SizeError as err:
+        warnings.warn(f"{_name(model, method)}: the truncation error is not measured, the "
+                      f"next truncation does not fit ({err})", TruncationWarning, stacklevel=4)
+        return {"truncation_error": float("nan"), "truncation_error_sites": float("nan")}
+    error = float(np.abs(fine["current_profile"] - obs["current_profile"]).max())
+    sites = max((float(np.abs(fine[k] - obs[k]).max()) for k in model.SITE_OBSERVABLES),
+                default=0.0)
+    if error > TRUNCATION_WARN:
+        warnings.warn(f"{_name(model, method)}: the current changes by {error:.2e} > "
+                      f"TRUNCATION_WARN={TRUNCATION_WARN:g} from this truncation to the next; "
+                      "raise the truncation (n_max)", TruncationWarning, stacklevel=4)
+    return {"truncation_error": error, "truncation_error_sites": sites}
 
 
 def evolve(model: ProductChain, times, initial: str = "down") -> Result:
@@ -342,8 +386,8 @@ def evolve(model: ProductChain, times, initial: str = "down") -> Result:
     Returns
     -------
     Result
-        A trajectory: ``current`` per time, ``observables`` with ``sz`` and
-        ``current_profile`` per time; ``diagnostics["trace_drift"]`` and the worst values of
+        A trajectory: ``current`` per time, ``observables`` with the site observables
+        (``sz``, ``n``), ``current_profile``, ``purity`` and ``negativity`` per time; ``diagnostics["trace_drift"]`` and the worst values of
         the physical checks over the times (:func:`~manybody.ed.checks.chain_state_checks`).
 
     Raises
@@ -375,7 +419,8 @@ def evolve(model: ProductChain, times, initial: str = "down") -> Result:
         method="ed", kind="trajectory", model=model.params(), options={"initial": initial},
         current=np.array([r["current"] for r in rows]), times=times,
         observables={k: np.array([r[k] for r in rows])
-                     for k in ("sz", "current_profile", "purity", "negativity")},
+                     for k in (*model.SITE_OBSERVABLES, "current_profile", "purity",
+                                 "negativity")},
         diagnostics={"trace_drift": max(ch["trace_error"] for ch in checks),
                      **worst(checks), "unknowns": int(red.keys.size),
                      "wall_time": time.perf_counter() - t0},

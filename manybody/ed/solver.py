@@ -181,12 +181,14 @@ def _what(model: FreeFermionRing, sector: FockSector, method: str) -> str:
 
 
 def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
-                 method: str = "block", tol: float = 1e-12) -> Result:
+                 method: str = "block", tol: float = 1e-12, truncation: bool = True) -> Result:
     r"""Exact NESS of the full Lindblad equation at the model's :math:`\epsilon`.
 
     A product chain (:class:`~manybody.models.SpinChain`,
     :class:`~manybody.models.BoseHubbardRing`) goes to :func:`manybody.ed.chain.steady_state`
-    ("block" meaning its symmetric reduction; ``filling`` and ``tol`` do not apply).
+    ("block" meaning its symmetric reduction; ``filling`` and ``tol`` do not apply;
+    ``truncation`` applies to truncated bosons only: also solve n_max + 1 and report the
+    change as ``diagnostics["truncation_error"]``).
 
     Parameters
     ----------
@@ -229,7 +231,8 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
         if tol != 1e-12:
             raise ValueError("tol applies to the fermion rings only; the product-chain ED "
                              "solves to 1e-13")
-        return chain.steady_state(model, "symmetric" if method == "block" else method)
+        return chain.steady_state(model, "symmetric" if method == "block" else method,
+                                  truncation)
     t0 = time.perf_counter()
     _validate.choice("method", method, ("block", "direct"))
     tol = real("tol", tol, 0.0, 1e-6, open_lo=True)

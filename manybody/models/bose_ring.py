@@ -16,6 +16,28 @@ The currents are the spin ring's operators (Eqs. 14-15) with :math:`\sigma^+\to 
 :math:`\sigma^-\to d`; on the bond (a, a+1), :math:`I^\eta = -\eta d^\dagger_{a+1}d_a +
 \mathrm{h.c.}`, :math:`\eta = \alpha\gamma^* - \delta\beta^*` (Eq. 7).
 
+Continuity equation (tested as an operator identity below the truncation): with
+:math:`\Gamma_\pm` of the spin ring (:math:`\Gamma_- = |\alpha|^2 + |\gamma|^2`,
+:math:`\Gamma_+ = |\beta|^2 + |\delta|^2`), "in" the bond (j-1, j) and "out" the bond (j, j+1),
+
+.. math::
+   \mathcal L^\dagger(n_j) = \tfrac12\big(I^J_{in} - I^J_{out} + I^\xi_{in} - I^\xi_{out}
+   + I^\eta_{in} + I^\eta_{out} - I^\lambda_{in} - I^\lambda_{out}\big)
+   - (\Gamma_- + \kappa)\,n_j + \Gamma_+(n_j + 1),
+
+the spin ring's corrected Eq. (13) with :math:`\sigma^z = 2n - 1`, except that the gain term
+is :math:`\Gamma_+(n_j + 1)` (bosons) instead of :math:`\Gamma_+(1 - n_j)` (spins). U enters
+nowhere: :math:`n_j(n_j - 1)` commutes with :math:`n_j`.
+
+Hard-core limit. The paper maps the model onto spins "in the limit of very strong repulsion"
+(setting :math:`d_j\to\sigma^-_j`). That holds for the Hamiltonian but not for the jumps: the
+gain parts :math:`\beta d^\dagger_j + \delta d^\dagger_{j+1}` of :math:`f_j` fill a singly
+occupied site incoherently whatever U, so large U removes the coherences between different
+numbers of doubly occupied sites but not their population. The spin ring is ``n_max = 1``
+(jumps projected too), not :math:`U\to\infty` of Eq. (2): e.g. ring L = 3, α = 2, δ = 0.8,
+κ = 0.1: spin current 0.288, boson current at U = 1e4 0.1790 (n_max = 5; 0.1816, 0.1793,
+0.1791 at n_max = 2, 3, 4), occupation 0.214 against the spin's 0.167.
+
 Local basis: state k of a site holds :math:`n_{max} - k` bosons (the full site first), so that
 at ``n_max = 1`` state 0 is the spin's :math:`|{\uparrow}\rangle = |1\rangle` and the
 many-body matrices equal the spin ring's entry by entry. The truncation makes
@@ -24,6 +46,8 @@ as ``n_max`` grows (exact at U = 0 only in the limit; see :mod:`manybody.gaussia
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 
@@ -101,6 +125,13 @@ class BoseHubbardRing(CorrelatedBathRing, ProductChain):
 
     def jump_operators(self) -> list[Operator]:
         return self._jumps(1)
+
+    def refined(self) -> BoseHubbardRing:
+        """The same ring with ``n_max + 1``."""
+        finer = copy.copy(self)
+        finer.n_max = self.n_max + 1
+        finer._ops = boson_ops(finer.n_max)
+        return finer
 
     def params(self) -> dict:
         return {"model": self.name, "L": self.L, "boundary": self.boundary,

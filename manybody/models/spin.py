@@ -218,6 +218,12 @@ class ProductChain(ABC):
         definite = all(len({parity(t) for t in jump}) <= 1 for jump in self.jump_operators())
         return even_h and definite
 
+    def refined(self) -> ProductChain | None:
+        """The same model one truncation level finer (bosons: ``n_max + 1``), or None for a
+        model whose local space is not truncated (spins). The exact solver reports the change
+        of its results as the truncation error."""
+        return None
+
     def operator(self, terms: Operator) -> sparse.csr_matrix:
         """Sparse many-body matrix (dimension d^L) of ``terms``."""
         return to_sparse(terms, self.L, self.local_ops)
