@@ -388,7 +388,8 @@ def evolve(model: ProductChain, times, initial: str = "down") -> Result:
     Result
         A trajectory: ``current`` per time, ``observables`` with the site observables
         (``sz``, ``n``), ``current_profile``, ``purity`` and ``negativity`` per time;
-        ``diagnostics["trace_drift"]`` and the worst values of the physical checks over the times (:func:`~manybody.ed.checks.chain_state_checks`).
+        ``diagnostics["trace_drift"]`` and the worst values of the physical checks over the
+        times (:func:`~manybody.ed.checks.chain_state_checks`).
 
     Raises
     ------
