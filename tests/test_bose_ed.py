@@ -106,30 +106,30 @@ def test_boson_continuity_equation_is_an_operator_identity():
         assert np.abs(adjoint(n_ops[j]) - rhs).max() > 0.1  # the truncation, visible above
 
 
-def test_truncation_error_is_the_change_to_the_next_n_max_and_warns():
+def test_truncation_change_is_the_change_to_the_next_n_max_and_warns():
     ring = BoseHubbardRing.minimal(3, 2.0, 0.8, U=1.0, n_max=2, kappa=0.1)
     with pytest.warns(TruncationWarning, match=r"current changes by 1.76e-02 > "
                                                r"TRUNCATION_WARN=0.001.*raise the truncation"):
         r = ed.steady_state(ring)
     fine = ed.steady_state(ring.refined(), truncation=False)
     assert ring.refined().n_max == 3 and ring.n_max == 2
-    assert r.diagnostics["truncation_error"] == pytest.approx(
+    assert r.diagnostics["truncation_change"] == pytest.approx(
         np.abs(fine.current_profile - r.current_profile).max(), abs=1e-12)
-    assert r.diagnostics["truncation_error_sites"] == pytest.approx(
+    assert r.diagnostics["truncation_change_sites"] == pytest.approx(
         np.abs(fine.observables["n"] - r.observables["n"]).max(), abs=1e-12)
     small = BoseHubbardRing.minimal(3, 1.0, 0.03, U=1.0, n_max=4, kappa=0.5)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert ed.steady_state(small).diagnostics["truncation_error"] < 1e-8
-    assert "truncation_error" not in ed.steady_state(
+        assert ed.steady_state(small).diagnostics["truncation_change"] < 1e-8
+    assert "truncation_change" not in ed.steady_state(
         MetelmannClerkRing.minimal(3, 2.0, 0.8)).diagnostics
 
 
-def test_an_unmeasurable_truncation_error_is_nan_with_a_warning():
+def test_an_unmeasurable_truncation_change_is_nan_with_a_warning():
     ring = BoseHubbardRing.minimal(5, 2.0, 0.8, U=1.0, n_max=3, kappa=0.1)
     with pytest.warns(TruncationWarning, match=r"not measured.*MAX_ORBITS"):
         r = ed.steady_state(ring)
-    assert np.isnan(r.diagnostics["truncation_error"])
+    assert np.isnan(r.diagnostics["truncation_change"])
 
 
 def test_a_boson_ring_too_large_is_refused_before_allocation():
@@ -159,3 +159,15 @@ def test_dynamics_equals_the_dense_exponential(initial):
         ref = chain_observables(m, rho)
         assert abs(current - ref["current"]) < 1e-9
         np.testing.assert_allclose(n, ref["n"], atol=1e-9)
+
+
+def test_the_truncation_change_is_an_indicator_not_a_bound():
+    """The docstring's counterexample: at U = 0 (exact Gaussian current -0.1154) the change
+    from n_max = 3 to 4 (0.080) is about half the error of n_max = 3 (0.145)."""
+    ring = BoseHubbardRing.minimal(3, 2.0, 1.0, U=0.0, n_max=3, kappa=1.0)
+    with pytest.warns(TruncationWarning):
+        r = ed.steady_state(ring)
+    exact = gaussian.steady_state(ring).current
+    assert exact == pytest.approx(-3 / 26, abs=1e-12)
+    assert r.diagnostics["truncation_change"] == pytest.approx(0.0805, abs=1e-3)
+    assert abs(r.current - exact) == pytest.approx(0.1449, abs=1e-3)

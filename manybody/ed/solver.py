@@ -188,7 +188,7 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
     :class:`~manybody.models.BoseHubbardRing`) goes to :func:`manybody.ed.chain.steady_state`
     ("block" meaning its symmetric reduction; ``filling`` and ``tol`` do not apply;
     ``truncation`` applies to truncated bosons only: also solve n_max + 1 and report the
-    change as ``diagnostics["truncation_error"]``).
+    change as ``diagnostics["truncation_change"]``).
 
     Parameters
     ----------
