@@ -1,5 +1,5 @@
-"""Command line: ``manybody tgge steady|evolve ...``, ``manybody mpo steady ...`` and
-``manybody figure NAME --out DIR``.
+"""Command line: ``manybody tgge steady|evolve ...``, ``manybody mpo steady ...``,
+``manybody bose steady ...`` and ``manybody figure NAME --out DIR``.
 
 A thin shell over :mod:`manybody.tgge`, :mod:`mpo` and :mod:`manybody.experiments`. Every
 given option is used or refused: NaN and infinities are refused while parsing, options of
@@ -209,6 +209,41 @@ def _tgge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bose(args: argparse.Namespace) -> int:
+    from . import ed, gaussian
+    from .models import BoseHubbardRing
+
+    if args.method == "gaussian":
+        given = [flag for flag, value in (("--n-max", args.n_max),
+                                          ("--truncation-check", args.truncation_check))
+                 if value is not None]
+        if given:
+            raise ValueError(f"{' and '.join(given)} apply to --method ed; the Gaussian state "
+                             "(U = 0) is not truncated")
+    ring = BoseHubbardRing.minimal(args.L, args.alpha, args.delta, mu=args.mu, U=args.U,
+                                   n_max=_given(args.n_max, 3), kappa=args.kappa,
+                                   boundary=args.boundary)
+    if args.method == "gaussian":
+        result = gaussian.steady_state(ring)
+    else:
+        result = ed.steady_state(ring, truncation=_given(args.truncation_check, True))
+    if args.out:
+        result.save(args.out)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    n = np.asarray(result.observables["n"])
+    print(f"bose-hubbard ring L={ring.L} ({ring.boundary}), U={ring.U:g}, "
+          + ("exact Gaussian (U = 0)" if args.method == "gaussian" else f"n_max={ring.n_max}"))
+    print(f"  current I^eta per bond = {result.current:+.12e}")
+    print(f"  occupation <n>         = {n.mean():.12f} (min {n.min():.6f}, max {n.max():.6f})")
+    change = result.diagnostics.get("truncation_change")
+    if change is not None:
+        print(f"  truncation change      = {change:.2e} (current, n_max -> n_max + 1; an "
+              "indicator, not a bound)")
+    return 0
+
+
 def _takes_L(figure: Callable) -> bool:
     return "L" in inspect.signature(figure).parameters
 
@@ -382,6 +417,34 @@ def make_parser() -> argparse.ArgumentParser:
     val.add_argument("--dynamics-L", type=int, default=None,
                      help="also overlay exact and tGGE dynamics (eps = 0.05) at this L")
 
+    bo = sub.add_parser("bose", help="interacting bosons on the persistent-current ring "
+                        "(Eqs. 1-4, minimal jumps)")
+    bsub = bo.add_subparsers(dest="action", required=True)
+    bs = bsub.add_parser("steady", help="exact steady state: truncated ED, or the U = 0 "
+                         "Gaussian state at any L")
+    bs.add_argument("--L", type=int, required=True, help="number of sites L >= 2")
+    bs.add_argument("--U", type=FLOAT, default=0.0, help="on-site repulsion U >= 0 of "
+                    "U n(n-1) (Eq. 1); default 0")
+    bs.add_argument("--n-max", type=int, default=None,
+                    help="ED: at most n_max >= 1 bosons per site (n_max = 1: the spin ring); "
+                         "default 3")
+    bs.add_argument("--alpha", type=FLOAT, default=2.0, help="alpha of the jump f_j (Eq. 4); "
+                    "default 2")
+    bs.add_argument("--delta", type=FLOAT, default=1.0, help="delta of the jump f_j (Eq. 4); "
+                    "default 1")
+    bs.add_argument("--mu", type=FLOAT, default=1.0, help="on-site energy mu; default 1")
+    bs.add_argument("--kappa", type=FLOAT, default=1.0, help="local decay rate kappa >= 0; "
+                    "default 1")
+    bs.add_argument("--boundary", choices=("periodic", "open"), default="periodic",
+                    help="ring (default) or open chain")
+    bs.add_argument("--method", choices=("ed", "gaussian"), default="ed",
+                    help="ed: symmetric exact diagonalization at n_max (default); gaussian: "
+                         "exact at U = 0 only, any L (n_max ignored)")
+    bs.add_argument("--truncation-check", action=argparse.BooleanOptionalAction, default=None,
+                    help="ed: also solve n_max + 1 and report the change (default on)")
+    bs.add_argument("--out", default=None, help="write the result as JSON to this file")
+    bs.add_argument("--json", action="store_true", help="print the result as JSON")
+
     fig = sub.add_parser("figure", help="reproduce a paper figure (PNG + JSON)")
     fig.add_argument("name", nargs="?", help="figure name; see --list")
     fig.add_argument("--out", default=None, help="output folder (default ./out)")
@@ -431,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     <message>`` (and a remedy) to stderr and returns 2 (bad input) or 1 (numerical failure).
     ``MANYBODY_TRACEBACK=1`` shows the traceback instead."""
     args = make_parser().parse_args(argv)
-    handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure,
+    handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure, "bose": _bose,
                "validate-tgge": _validate}[args.command]
     try:
         with warnings.catch_warnings():

@@ -171,3 +171,13 @@ def test_the_truncation_change_is_an_indicator_not_a_bound():
     assert exact == pytest.approx(-3 / 26, abs=1e-12)
     assert r.diagnostics["truncation_change"] == pytest.approx(0.0805, abs=1e-3)
     assert abs(r.current - exact) == pytest.approx(0.1449, abs=1e-3)
+
+
+@pytest.mark.parametrize("L", [3, 4, 7, 40])
+def test_the_gaussian_current_is_fixed_by_the_occupation(L):
+    """Translation invariance + the continuity equation: on the minimal ring,
+    <I^eta> = (G- + kappa - G+) <n> - G+ exactly (manybody.experiments.bose_ring)."""
+    from manybody.experiments.bose_ring import continuity_current
+    g = gaussian.steady_state(BoseHubbardRing.minimal(L, 2.0, 1.0, kappa=1.0))
+    assert g.current == pytest.approx(continuity_current(np.mean(g.observables["n"]), 2.0, 1.0,
+                                                         1.0), abs=1e-12)

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from manybody import cli, tgge
+from manybody import cli, ed, tgge
 from manybody.cli import main
 from manybody.errors import ConvergenceError, DegenerateSteadyStateError, SizeError
 from manybody.models import RashbaZeemanChain
@@ -342,3 +342,33 @@ def test_tgge_evolve_progress_bar_ends_full(capsys):
     code, err = run(["tgge", "evolve", *TGGE_SMOKE[2:5], "20", *TGGE_SMOKE[6:], "--t-max", "2",
                      "--n-times", "5"], capsys)
     assert code == 0 and err.rstrip().endswith("]") and "100%|" in err.split("\r")[-1]
+
+
+def test_bose_steady_ed_and_gaussian_match_the_library(tmp_path, capsys):
+    from manybody import gaussian
+    from manybody.models import BoseHubbardRing
+
+    out = tmp_path / "bose.json"
+    assert main(["bose", "steady", "--L", "3", "--U", "2.0", "--n-max", "3",
+                 "--no-truncation-check", "--out", str(out)]) == 0
+    ring = BoseHubbardRing.minimal(3, 2.0, 1.0, U=2.0, n_max=3, kappa=1.0)
+    expect = ed.steady_state(ring, truncation=False).current
+    assert f"current I^eta per bond = {expect:+.12e}" in capsys.readouterr().out
+    assert json.loads(out.read_text())["current"] == pytest.approx(expect, abs=1e-14)
+    assert main(["bose", "steady", "--L", "500", "--method", "gaussian", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["current"] == pytest.approx(
+        gaussian.steady_state(BoseHubbardRing.minimal(500, 2.0, 1.0, kappa=1.0)).current,
+        abs=1e-12)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--L", "4", "--n-max", "0"], "n_max must be an integer >= 1, got 0"),
+    (["--L", "4", "--U", "-1"], "U must lie in [0.0, inf], got -1.0"),
+    (["--L", "4", "--method", "gaussian", "--n-max", "3"], "--n-max apply to --method ed"),
+    (["--L", "4", "--method", "gaussian", "--U", "1"], "U"),
+    (["--L", "4", "--method", "gaussian", "--kappa", "0"], "no steady state: the drift matrix"),
+])
+def test_bose_steady_bad_input(argv, message, capsys):
+    assert main(["bose", "steady", *argv]) in (1, 2)
+    assert message in capsys.readouterr().err

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import (
+    bose_ring,
     rectification,
     rectification_model2,
     spin_ring,
@@ -49,6 +50,7 @@ FIGURES = {
     "ring-decay": spin_ring_claims.ring_decay,
     "ring-nnn": spin_ring_claims.ring_nnn,
     "ring-gauge": spin_ring_claims.ring_gauge,
+    "bose-finite-u": bose_ring.finite_u,
 }
 
 __all__ = ["FIGURES", "Check"]
