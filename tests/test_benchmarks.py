@@ -140,7 +140,7 @@ def test_mpo_regimes_quick_run(tmp_path):
     assert {r["regime"] for r in results["rows"]} == set(bench.REGIMES)
     for row in results["rows"]:  # L = 4: reduced Liouvillians small, chi = 8 below rank 16
         assert 0 < row["ed_relaxation_time"] < 100 and row["osee_middle"] >= 0
-        assert set(row["optimal_truncation_change"]) == {8}
+        assert set(row["optimal_truncation_error"]) == {8}
     for r in results["routes"]:
         for route in ("tebd", "variational"):
             assert r[route]["current_error"] < 1e-4 and r[route]["sz_error"] < 1e-4

@@ -124,7 +124,7 @@ def fig6(out: str | Path, gamma: float = 0.5, mu_bar: float = 1.52) -> dict:
         a = analytic.short_wire_third_order(gamma, mu_bar, eps * DMU, eps * IO)
         ex = _short_exact(gamma, mu_bar, eps * DMU, eps * IO)
         errs.append(float(np.abs(a["physical"] - ex).max()))
-    numbers["truncation_change_eps=0.5,0.25"] = errs
+    numbers["truncation_error_eps=0.5,0.25"] = errs
     ax.axhline(2.0, color="grey", lw=0.8)
     ax.text(ig[1], 2.01, "band edge", fontsize=8, color="0.4", va="bottom")
     checks.append(Check("truncation error ratio when (dmu, Ig) are halved (2^4 = 16)", 16.0,
