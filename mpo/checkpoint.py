@@ -7,7 +7,7 @@ Format (``FORMAT = 1``), a NumPy ``.npz`` archive holding
   and the driver's state ``run`` (phase, time, steps, accumulated diagnostics, the previous
   observables of the stopping rule, finished phases' observables; floats are written with
   ``repr`` precision, so they round-trip exactly);
-- ``A0 ... A{L-1}``: the MPS arrays ``(left, 4, right)`` of the running phase;
+- ``A0 ... A{L-1}``: the MPS arrays ``(left, d^2, right)`` of the running phase;
 - ``M0 ... M{L-1}`` (once the main phases are done): the final arrays of the main run, from
   which the reported state observables are computed.
 

@@ -12,8 +12,8 @@ from manybody.result import Result
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-ARRAYS = ("current_profile", "current_profile_error", "sz", "osee", "negativity",
-          "pair_entropy")
+ARRAYS = ("current_profile", "current_profile_error", "osee", "negativity", "pair_entropy")
+LABELS = {"sz": r"$\langle\sigma^z_j\rangle$", "n": r"$\langle n_j\rangle$"}  # site obs.
 
 
 def _parameters(params: dict) -> str:
@@ -30,16 +30,19 @@ def _parameters(params: dict) -> str:
 
 
 def write_steady(result: Result, out: str | Path) -> dict[str, Path]:
-    """Write ``out/result.json`` (:meth:`Result.save`), ``out/arrays.npz`` (the per-bond,
-    per-site and per-cut arrays of :data:`ARRAYS` and ``currents_<name>`` for each current
-    of Eqs. 14-15) and ``out/profile.png`` (current per bond (a, a+1) at (a + 1/2)/L with
-    its error bar, and :math:`\\langle\\sigma^z_j\\rangle` at j/L); return the paths."""
+    """Write ``out/result.json`` (:meth:`Result.save`), ``out/arrays.npz`` (the per-bond
+    and per-cut arrays of :data:`ARRAYS`, the model's site observables
+    (``diagnostics["site_observables"]``: ``sz`` for spins, ``n`` for bosons) and
+    ``currents_<name>`` for each current of Eqs. 14-15) and ``out/profile.png`` (current per
+    bond (a, a+1) at (a + 1/2)/L with its error bar, and the first site observable, e.g.
+    :math:`\\langle\\sigma^z_j\\rangle`, at j/L); return the paths."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     obs = result.observables
     paths = {"json": result.save(out / "result.json"), "npz": out / "arrays.npz",
              "png": out / "profile.png"}
-    arrays = {k: np.asarray(obs[k]) for k in ARRAYS if k in obs}
+    sites = result.diagnostics["site_observables"]
+    arrays = {k: np.asarray(obs[k]) for k in (*ARRAYS, *sites) if k in obs}
     arrays.update({f"currents_{k}": np.asarray(v) for k, v in obs.get("currents", {}).items()})
     np.savez(paths["npz"], **arrays)
 
@@ -63,8 +66,8 @@ def write_steady(result: Result, out: str | Path) -> dict[str, Path]:
         ax_e.semilogy(x_bond, error, "o-", ms=3, color="C3")
     ax_e.set(xlabel="bond position (a + 1/2)/L", ylabel="error bar per bond",
              title="Trotter + stopping + truncation (max over bonds)")
-    ax_z.plot(np.arange(L) / L, obs["sz"], "o-", ms=3, color="C1")
-    ax_z.set(xlabel="site j/L", ylabel=r"$\langle\sigma^z_j\rangle$")
+    ax_z.plot(np.arange(L) / L, obs[sites[0]], "o-", ms=3, color="C1")
+    ax_z.set(xlabel="site j/L", ylabel=LABELS.get(sites[0], rf"$\langle {sites[0]}_j\rangle$"))
     m, o = result.model, result.options
     fig.suptitle(f"{m['model']} L={L} ({m['boundary']}), {_parameters(m)}; "
                  f"chi={o['max_bond']}, dt={o['dt']:g}, richardson={o['richardson']}",

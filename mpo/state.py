@@ -1,56 +1,125 @@
-r"""Vectorized density matrices of spin-1/2 chains as quimb matrix product states.
+r"""Vectorized density matrices of product chains (local dimension d) as quimb MPS.
 
-Site j carries the physical index :math:`p_j = 2s_j + s'_j` (dimension 4) of
-:math:`\rho_{s_0\ldots s_{L-1},\,s'_0\ldots s'_{L-1}}`, with the local basis of
-:mod:`manybody.models.spin` (0 = up, 1 = down). The trace is the overlap with the vectorized
+Site j carries the physical index :math:`p_j = d s_j + s'_j` (dimension :math:`d^2`) of
+:math:`\rho_{s_0\ldots s_{L-1},\,s'_0\ldots s'_{L-1}}`, with the local basis of the model
+(:mod:`manybody.models.spin`: 0 = up, 1 = down for spins; :mod:`manybody.models.bose_ring`:
+state k holds :math:`n_{max} - k` bosons). The trace is the overlap with the vectorized
 identity, :math:`\mathrm{Tr}\rho = \sum_{p} \prod_j \iota_{p_j} A_j^{p_j}` with
-:math:`\iota = (1, 0, 0, 1)`, not the MPS norm (which is the purity). Reduced density matrices
-follow by tracing every other site with :math:`\iota`.
+:math:`\iota = \mathrm{vec}(1_d)` (:func:`identity`; (1, 0, 0, 1) for spins), not the MPS norm
+(which is the purity). Reduced density matrices follow by tracing every other site with
+:math:`\iota`.
 
-Internally the engine works on a list of arrays ``A[j]`` of shape ``(left, 4, right)``
-(:func:`to_arrays`, :func:`from_arrays`).
+Internally the engine works on a list of arrays ``A[j]`` of shape ``(left, d^2, right)``
+(:func:`to_arrays`, :func:`from_arrays`); functions without a model take d from that shape.
+
+**Hermitian basis** (:func:`hermitian_basis`): the unitary U whose columns are
+:math:`\mathrm{vec}(P_a)`, :math:`P_0 = 1/\sqrt d` followed by the generalized Gell-Mann
+matrices over :math:`\sqrt2` (for every pair j < k in lexicographic order the symmetric
+:math:`E_{jk} + E_{kj}` and the antisymmetric :math:`-i(E_{jk} - E_{kj})`, then the diagonal
+:math:`\sqrt{2/(l(l+1))}\,(\sum_{j<l}E_{jj} - lE_{ll})`, l = 1..d-1), Hermitian with
+:math:`\mathrm{Tr}(P_aP_b) = \delta_{ab}`. For d = 2 it is :math:`(1, \sigma^x, \sigma^y,
+\sigma^z)/\sqrt2`, the Pauli basis, entry by entry.
+
+**Product states** (:func:`product_state`): ``"up"`` every site in local state 0 (spin up; a
+full boson site, :math:`n_{max}` bosons), ``"down"`` every site in the last local state d-1
+(spin down; the boson vacuum), ``"mixed"`` :math:`1/d` per site.
 """
 
 from __future__ import annotations
 
 import warnings
+from functools import cache
 
 import numpy as np
 import quimb.tensor as qtn
 
-from manybody.models.spin import OPS, SpinChain, local_matrix
+from manybody.models.spin import ProductChain
 from manybody.observables import two_site_entanglement
 
-IDENTITY = np.array([1.0, 0.0, 0.0, 1.0])  # vec of the 2x2 identity
-# unitary U: columns vec(sigma_a)/sqrt(2), sigma_a = (1, sx, sy, sz), row-major local index
-PAULI = np.stack([OPS[a].reshape(-1) for a in ("id", "sx", "sy", "sz")], axis=1) / np.sqrt(2)
-PAULI_IDENTITY = np.real(PAULI.T @ IDENTITY)  # (sqrt 2, 0, 0, 0): Tr rho = this . c per site
+PRODUCT_STATES = ("down", "mixed", "up")
 
 
-def to_pauli(arrays: list[np.ndarray]) -> list[np.ndarray]:
+def local_dim(arrays: list[np.ndarray]) -> int:
+    """Local dimension d of MPS arrays ``(left, d^2, right)``."""
+    d = int(round(np.sqrt(arrays[0].shape[1])))
+    if d * d != arrays[0].shape[1]:
+        raise ValueError(f"the physical dimension {arrays[0].shape[1]} is not a square d^2")
+    return d
+
+
+@cache
+def identity(d: int) -> np.ndarray:
+    """vec of the d x d identity (read-only; cached)."""
+    out = np.eye(d).reshape(-1)
+    out.flags.writeable = False
+    return out
+
+
+@cache
+def hermitian_basis(d: int) -> np.ndarray:
+    r"""The unitary U of columns :math:`\mathrm{vec}(P_a)` (module docstring), row-major local
+    index :math:`ds + s'`; computed once per d (read-only)."""
+    mats = [np.eye(d, dtype=complex)]
+    for j in range(d):
+        for k in range(j + 1, d):
+            sym, anti = np.zeros((d, d), dtype=complex), np.zeros((d, d), dtype=complex)
+            sym[j, k] = sym[k, j] = 1.0
+            anti[j, k], anti[k, j] = -1j, 1j
+            mats += [sym, anti]
+    for n in range(1, d):
+        diag = np.zeros(d, dtype=complex)
+        diag[:n], diag[n] = 1.0, -n
+        mats.append(np.diag(np.sqrt(2.0 / (n * (n + 1))) * diag))
+    U = np.stack([m.reshape(-1) for m in mats], axis=1)
+    U[:, 0] /= np.sqrt(d)
+    U[:, 1:] /= np.sqrt(2)
+    U.flags.writeable = False
+    return U
+
+
+@cache
+def hermitian_identity(d: int) -> np.ndarray:
+    r""":math:`U^T\iota = (\sqrt d, 0, \ldots, 0)`: Tr ρ is this dotted into c per site."""
+    out = np.real(hermitian_basis(d).T @ identity(d))
+    out.flags.writeable = False
+    return out
+
+
+def to_hermitian(arrays: list[np.ndarray]) -> list[np.ndarray]:
     r"""Arrays in the Hermitian basis: :math:`c = U^\dagger\mathrm{vec}(\rho)` per site
     (real for Hermitian ρ in a real gauge)."""
-    return [np.einsum("pa,lpr->lar", PAULI.conj(), a) for a in arrays]
+    U = hermitian_basis(local_dim(arrays)).conj()
+    return [np.einsum("pa,lpr->lar", U, a) for a in arrays]
 
 
-def from_pauli(arrays: list[np.ndarray]) -> list[np.ndarray]:
-    """Inverse of :func:`to_pauli`: back to the standard row-major basis."""
-    return [np.einsum("pa,lar->lpr", PAULI, a) for a in arrays]
+def from_hermitian(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Inverse of :func:`to_hermitian`: back to the standard row-major basis."""
+    U = hermitian_basis(local_dim(arrays))
+    return [np.einsum("pa,lar->lpr", U, a) for a in arrays]
 
 
-def pauli_piece(generator: np.ndarray) -> np.ndarray:
-    r"""A two-site superoperator (16x16, MPS order) in the Hermitian basis,
+def hermitian_piece(generator: np.ndarray) -> np.ndarray:
+    r"""A two-site superoperator (:math:`d^4\times d^4`, MPS order) in the Hermitian basis,
     :math:`(U\otimes U)^\dagger G (U\otimes U)`; real if G preserves Hermiticity."""
-    UU = np.kron(PAULI, PAULI)
+    U = hermitian_basis(int(round(generator.shape[0] ** 0.25)))
+    UU = np.kron(U, U)
     return UU.conj().T @ generator @ UU
 
 
-PRODUCT = {"up": np.array([1.0, 0.0, 0.0, 0.0]), "down": np.array([0.0, 0.0, 0.0, 1.0]),
-           "mixed": 0.5 * IDENTITY}
+def product_vector(state: str, d: int) -> np.ndarray:
+    """vec of the one-site density matrix of a product state (module docstring)."""
+    if state not in PRODUCT_STATES:
+        raise ValueError(f"state must be one of {list(PRODUCT_STATES)}, got {state!r}")
+    if state == "mixed":
+        return identity(d) / d
+    out = np.zeros(d * d)
+    k = 0 if state == "up" else d - 1
+    out[k * d + k] = 1.0
+    return out
 
 
 def from_arrays(arrays: list[np.ndarray]) -> qtn.MatrixProductState:
-    """quimb MPS of arrays of shape ``(left, 4, right)`` (end bonds of dimension 1)."""
+    """quimb MPS of arrays of shape ``(left, d^2, right)`` (end bonds of dimension 1)."""
     if len(arrays) == 1:
         raise ValueError("an MPS needs at least two sites")
     data = [arrays[0][0].T] + [a.transpose(0, 2, 1) for a in arrays[1:-1]] + [arrays[-1][..., 0]]
@@ -58,7 +127,7 @@ def from_arrays(arrays: list[np.ndarray]) -> qtn.MatrixProductState:
 
 
 def to_arrays(mps: qtn.MatrixProductState) -> list[np.ndarray]:
-    """Arrays of shape ``(left, 4, right)`` of ``mps``, site by site (a copy)."""
+    """Arrays of shape ``(left, d^2, right)`` of ``mps``, site by site (a copy)."""
     L = mps.L
     out = []
     for j in range(L):
@@ -74,47 +143,53 @@ def to_arrays(mps: qtn.MatrixProductState) -> list[np.ndarray]:
     return out
 
 
-def product_state(L: int, state: str = "down") -> qtn.MatrixProductState:
-    """Product density matrix: every spin ``"up"``, ``"down"`` or ``"mixed"`` (1/2)."""
-    if state not in PRODUCT:
-        raise ValueError(f"state must be one of {sorted(PRODUCT)}, got {state!r}")
-    return from_arrays([PRODUCT[state].astype(complex).reshape(1, 4, 1) for _ in range(L)])
+def product_state(L: int, state: str = "down", d: int = 2) -> qtn.MatrixProductState:
+    """Product density matrix of L sites of local dimension d: every site ``"up"`` (local
+    state 0), ``"down"`` (local state d-1) or ``"mixed"`` (1/d)."""
+    v = product_vector(state, d).astype(complex).reshape(1, d * d, 1)
+    return from_arrays([v.copy() for _ in range(L)])
 
 
-def from_dense(rho: np.ndarray) -> qtn.MatrixProductState:
-    """Exact MPS of a dense :math:`2^L\\times 2^L` density matrix (tests, small L)."""
-    L = int(round(np.log2(rho.shape[0])))
-    if rho.shape != (2**L, 2**L):
-        raise ValueError(f"rho must be 2^L x 2^L, got shape {rho.shape}")
-    t = np.asarray(rho).reshape((2,) * (2 * L))
+def from_dense(rho: np.ndarray, d: int = 2) -> qtn.MatrixProductState:
+    """Exact MPS of a dense :math:`d^L\\times d^L` density matrix (tests, small L)."""
+    L = int(round(np.log(rho.shape[0]) / np.log(d)))
+    if rho.shape != (d**L, d**L):
+        raise ValueError(f"rho must be d^L x d^L with d={d}, got shape {rho.shape}")
+    t = np.asarray(rho).reshape((d,) * (2 * L))
     order = [k for j in range(L) for k in (j, L + j)]  # interleave s_j, s'_j
-    return qtn.MatrixProductState.from_dense(t.transpose(order).reshape(-1), dims=[4] * L,
-                                              cutoff=0.0)
+    return qtn.MatrixProductState.from_dense(t.transpose(order).reshape(-1),
+                                              dims=[d * d] * L, cutoff=0.0)
 
 
 def to_dense(arrays: list[np.ndarray]) -> np.ndarray:
-    """Dense :math:`2^L\\times 2^L` density matrix of MPS arrays (tests, small L)."""
-    L = len(arrays)
+    """Dense :math:`d^L\\times d^L` density matrix of MPS arrays (tests, small L)."""
+    L, d = len(arrays), local_dim(arrays)
     v = arrays[0]
     for a in arrays[1:]:
         v = np.tensordot(v, a, axes=(-1, 0))
-    v = v.reshape((2,) * (2 * L))
+    v = v.reshape((d,) * (2 * L))
     order = [2 * j for j in range(L)] + [2 * j + 1 for j in range(L)]
-    return v.transpose(order).reshape(2**L, 2**L)
+    return v.transpose(order).reshape(d**L, d**L)
 
 
-def _traced(a: np.ndarray, identity: np.ndarray = IDENTITY) -> np.ndarray:
-    return np.einsum("lpr,p->lr", a, identity)
+def _traced(a: np.ndarray, iota: np.ndarray | None = None) -> np.ndarray:
+    """Site tensor contracted with ``iota`` (default: :func:`identity`, standard basis)."""
+    if iota is None:
+        iota = identity(int(round(np.sqrt(a.shape[1]))))
+    return np.einsum("lpr,p->lr", a, iota)
 
 
-def log_trace(arrays: list[np.ndarray], identity: np.ndarray = IDENTITY) -> tuple[complex, float]:
+def log_trace(arrays: list[np.ndarray], iota: np.ndarray | None = None) -> tuple[complex, float]:
     r"""``(phase, log|Tr ρ|)`` with :math:`\mathrm{Tr}\rho = \mathrm{phase}\cdot e^{\log}`,
-    rescaled site by site so that long chains neither overflow nor underflow; ``identity`` is
-    the vectorized one-site identity in the arrays' local basis."""
+    rescaled site by site so that long chains neither overflow nor underflow; ``iota`` is
+    the vectorized one-site identity in the arrays' local basis (default: the standard
+    basis, :func:`identity`; :func:`hermitian_identity` in the Hermitian basis)."""
+    if iota is None:
+        iota = identity(local_dim(arrays))
     env = np.ones(1, dtype=complex)
     log = 0.0
     for a in arrays:
-        env = env @ _traced(a, identity)
+        env = env @ _traced(a, iota)
         scale = np.abs(env).max()
         if not np.isfinite(scale) or scale == 0:
             raise FloatingPointError(f"trace environment became {scale}")
@@ -144,18 +219,25 @@ def _environments(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.n
     return left, right[::-1][:L]
 
 
+def _pair_order(r: np.ndarray, d: int) -> np.ndarray:
+    """Two-site matrix from the MPS index pair (s_i s'_i, s_j s'_j) to rows (s_i s_j) and
+    columns (s'_i s'_j)."""
+    return r.reshape(d, d, d, d).transpose(0, 2, 1, 3).reshape(d * d, d * d)
+
+
 def reduced_density_matrices(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """One-site ``(L, 2, 2)`` and nearest-neighbour two-site ``(L-1, 4, 4)`` reduced density
-    matrices, each of trace one; the two-site basis is :math:`(s_j s_{j+1})`."""
+    """One-site ``(L, d, d)`` and nearest-neighbour two-site ``(L-1, d^2, d^2)`` reduced
+    density matrices, each of trace one; the two-site basis is :math:`(s_j s_{j+1})`."""
+    d = local_dim(arrays)
     left, right = _environments(arrays)
     one = []
     for j, a in enumerate(arrays):
-        r = np.einsum("l,lpr,r->p", left[j], a, right[j]).reshape(2, 2)
+        r = np.einsum("l,lpr,r->p", left[j], a, right[j]).reshape(d, d)
         one.append(r / np.trace(r))
     two = []
     for j in range(len(arrays) - 1):
         r = np.einsum("l,lpm,mqr,r->pq", left[j], arrays[j], arrays[j + 1], right[j + 1])
-        r = r.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
+        r = _pair_order(r, d)
         two.append(r / np.trace(r))
     return np.array(one), np.array(two)
 
@@ -170,8 +252,7 @@ def pair_density_matrix(arrays: list[np.ndarray], i: int, j: int) -> np.ndarray:
     for a in arrays[i + 1:j]:
         env = env @ _traced(a)
         env = env / np.abs(env).max()
-    r = np.einsum("pm,mqr,r->pq", env, arrays[j], right[j])
-    r = r.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(4, 4)
+    r = _pair_order(np.einsum("pm,mqr,r->pq", env, arrays[j], right[j]), local_dim(arrays))
     return r / np.trace(r)
 
 
@@ -198,33 +279,39 @@ def bulk_average(profile: np.ndarray) -> float:
     return float(np.mean(np.asarray(profile)[bulk_slice(len(profile))]))
 
 
-def observables(model: SpinChain, arrays: list[np.ndarray]) -> dict:
-    r"""Bond currents and magnetization of an MPS state of ``model`` (open chain or ring).
+def observables(model: ProductChain, arrays: list[np.ndarray]) -> dict:
+    r"""Bond currents and site observables of an MPS state of ``model`` (open chain or ring).
 
-    Returns ``currents`` (each of :meth:`~manybody.models.SpinChain.current_terms`, e.g.
+    Returns ``currents`` (each of :meth:`~manybody.models.ProductChain.current_terms`, e.g.
     :math:`I^J, I^\eta, I^\lambda, I^\xi` of Eqs. 14-15 of the spin-ring paper, per bond of
     ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`, the ring's closing bond (L-1, 0)
     from :func:`pair_density_matrix`), ``current_profile`` (the sum of the model's
     ``PROFILE_PARTS`` per bond, as :func:`manybody.observables.chain_observables`),
-    ``current`` (its mean over bonds), ``sz`` per site, ``rdm_min_eigenvalue`` (smallest
-    eigenvalue of the Hermitian parts of the two-site reduced density matrices: negative
-    beyond round-off means truncation broke positivity) and ``hermiticity_error``
-    (largest :math:`\lVert\rho_2 - \rho_2^\dagger\rVert_\max`).
+    ``current`` (its mean over bonds), one array per site for each of the model's
+    ``SITE_OBSERVABLES`` (``sz`` for spins, ``n`` for bosons: :math:`\mathrm{Tr}(O\rho_j)`),
+    ``rdm_min_eigenvalue`` (smallest eigenvalue of the Hermitian parts of the two-site
+    reduced density matrices: negative beyond round-off means truncation broke positivity)
+    and ``hermiticity_error`` (largest :math:`\lVert\rho_2 - \rho_2^\dagger\rVert_\max`).
     """
+    d = local_dim(arrays)
+    if d != model.local_dim:
+        raise ValueError(f"arrays of local dimension {d} for {type(model).__name__} of local "
+                         f"dimension {model.local_dim}")
     one, two = reduced_density_matrices(arrays)
     if model.periodic:  # closing bond (L-1, 0): the pair density matrix in the basis (s_L-1 s_0)
         closing = pair_density_matrix(arrays, 0, len(arrays) - 1)
-        closing = closing.reshape(2, 2, 2, 2).transpose(1, 0, 3, 2).reshape(1, 4, 4)
+        closing = closing.reshape(d, d, d, d).transpose(1, 0, 3, 2).reshape(1, d * d, d * d)
         two = np.concatenate([two, closing])
     terms = [model.current_terms(bond) for bond in model.bonds]
-    currents = {k: np.array([np.real(np.trace(local_matrix(t[k], bond) @ rho2))
+    currents = {k: np.array([np.real(np.trace(model.local_operator(t[k], bond) @ rho2))
                              for bond, t, rho2 in zip(model.bonds, terms, two, strict=True)])
                 for k in terms[0]}
     profile = sum(currents[k] for k in model.PROFILE_PARTS)
     herm = 0.5 * (two + np.conj(np.swapaxes(two, 1, 2)))
+    sites = {name: np.real(np.einsum("ab,jba->j", model.local_ops[op], one))
+             for name, op in model.SITE_OBSERVABLES.items()}
     return {"current": float(profile.mean()), "current_profile": profile, "currents": currents,
-            "sz": np.real(one[:, 0, 0] - one[:, 1, 1]),
-            "rdm_min_eigenvalue": float(np.linalg.eigvalsh(herm).min()),
+            **sites, "rdm_min_eigenvalue": float(np.linalg.eigvalsh(herm).min()),
             "hermiticity_error": float(np.abs(two - herm).max())}
 
 
@@ -274,7 +361,7 @@ def operator_entanglement(arrays: list[np.ndarray]) -> np.ndarray:
     the MPS ordering): :math:`S_j = -\sum_k p_{j,k}\ln p_{j,k}` with
     :math:`p_{j,k} = \lambda_{j,k}^2` the squared Schmidt values of the Hilbert-Schmidt
     normalized :math:`\mathrm{vec}(\rho)/\lVert\rho\rVert_F` (:func:`schmidt_spectra`);
-    natural logarithm, 0 for a product operator, at most :math:`\ln 4\,\min(j+1, L-j-1)`."""
+    natural logarithm, 0 for a product operator, at most :math:`2\ln d\,\min(j+1, L-j-1)`."""
     out = []
     for s in schmidt_spectra(arrays)[0]:
         p = s**2
@@ -293,9 +380,10 @@ def purity(arrays: list[np.ndarray]) -> float:
 
 
 def _adjoint(a: np.ndarray) -> np.ndarray:
-    """Site tensor of :math:`\\rho^\\dagger`: swap s and s' in p = 2s + s', conjugate."""
-    nl, _, r = a.shape
-    return np.conj(a.reshape(nl, 2, 2, r).transpose(0, 2, 1, 3).reshape(nl, 4, r))
+    """Site tensor of :math:`\\rho^\\dagger`: swap s and s' in p = ds + s', conjugate."""
+    nl, p, r = a.shape
+    d = int(round(np.sqrt(p)))
+    return np.conj(a.reshape(nl, d, d, r).transpose(0, 2, 1, 3).reshape(nl, p, r))
 
 
 def hermiticity_error(arrays: list[np.ndarray]) -> float:
@@ -325,6 +413,6 @@ def hermiticity_error(arrays: list[np.ndarray]) -> float:
 def pair_entanglement(two_site: np.ndarray) -> dict:
     """``negativity`` and von Neumann ``entropy`` (:func:`manybody.observables.
     two_site_entanglement`) of each two-site reduced density matrix in ``two_site``
-    (shape (n, 4, 4), e.g. the neighbouring pairs of :func:`reduced_density_matrices`)."""
+    (shape (n, d^2, d^2), e.g. the neighbouring pairs of :func:`reduced_density_matrices`)."""
     rows = [two_site_entanglement(r) for r in two_site]
     return {k: np.array([row[k] for row in rows]) for k in ("negativity", "entropy")}

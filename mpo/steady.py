@@ -1,5 +1,9 @@
 r"""Steady states by real-time TEBD of the vectorized density matrix, with an error budget.
 
+Any :class:`~manybody.models.ProductChain` (local dimension d: spins d = 2, truncated bosons
+d = n_max + 1) whose Hamiltonian terms and jumps act on one site or one nearest-neighbour bond
+(:func:`mpo.superop.bond_generators`).
+
 The run is a sequence of *phases*, each a relaxation to convergence warm-started from the
 previous one:
 
@@ -20,12 +24,12 @@ previous one:
    instead (χ < ``max_bond``), at 100 x ``cutoff``.
 
 A phase checks every ``check_interval`` (n steps, Δt = n dt) and stops when the change per
-unit time :math:`c_k = \max(\max_b|I_b(t_k) - I_b(t_{k-1})|, \max_j|\langle\sigma^z_j
-\rangle(t_k) - \langle\sigma^z_j\rangle(t_{k-1})|)/\Delta t` is below ``tol`` (the
-magnetization is included because where the current is small, e.g. at weak dissipation, it can
-settle long before ⟨σ^z⟩ does; and, with
-``spread_tol``, for translation-symmetric models, the spread :math:`\max_b I_b - \min_b I_b`
-is below ``spread_tol``).
+unit time :math:`c_k = \max(\max_b|I_b(t_k) - I_b(t_{k-1})|, \max_j|\langle O_j
+\rangle(t_k) - \langle O_j\rangle(t_{k-1})|)/\Delta t` is below ``tol``, O the model's
+``SITE_OBSERVABLES`` (:math:`\sigma^z` for spins, n for bosons; the site observable is
+included because where the current is small, e.g. at weak dissipation, it can settle long
+before ⟨σ^z⟩ does; and, with ``spread_tol``, for translation-symmetric models, the spread
+:math:`\max_b I_b - \min_b I_b` is below ``spread_tol``).
 
 Error budget of the reported current (``diagnostics["error"]``, the sum of three parts). Each
 part is the largest over bonds and the same bar applies to every bond
@@ -46,7 +50,7 @@ bond's error was 44x its own Richardson correction.
   then unknown, and so is the total).
 - ``error_stopping``: the distance to the fixed point left by the stopping rule. With
   geometric relaxation :math:`I(t) - I_\infty \propto e^{-t/\tau}` (and likewise for
-  ⟨σ^z⟩) the last change
+  ⟨O_j⟩) the last change
   :math:`\Delta I = c_n\Delta t` and the ratio :math:`q = e^{-\Delta t/\tau}` of successive
   changes give :math:`|I(t_n) - I_\infty| \le \sum_{k\ge1} c_n\Delta t\,q^k =
   c_n\Delta t\,q/(1-q)` (≈ c_n τ for Δt ≪ τ), with q the geometric mean of the last three
@@ -100,7 +104,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from manybody import _validate
-from manybody.models.spin import SpinChain
+from manybody.models.spin import ProductChain
 from manybody.result import Result
 
 from . import checkpoint as ckpt
@@ -166,7 +170,7 @@ def _stopping_error(changes: list[float], interval: float,
 class _Driver:
     """The state of one run: phases, counters, histories; all of it goes into checkpoints."""
 
-    def __init__(self, model: SpinChain, opts: dict, bar, path: Path | None,
+    def __init__(self, model: ProductChain, opts: dict, bar, path: Path | None,
                  interval: float) -> None:
         self.model, self.opts, self.bar = model, opts, bar
         self.path, self.interval = path, interval
@@ -176,7 +180,8 @@ class _Driver:
         self.run: dict = {"phase": 0, "phases": [], "time": 0.0, "steps": 0,
                           "discarded_weight": 0.0, "trace_correction": 0.0, "elapsed": 0.0,
                           "resumed": False}
-        self.arrays = state.to_arrays(state.product_state(model.L, opts["initial"]))
+        self.arrays = state.to_arrays(state.product_state(model.L, opts["initial"],
+                                                          model.local_dim))
         self.main: list[np.ndarray] | None = None
         if path is not None:
             loaded = ckpt.load(path, self.params, opts)
@@ -187,10 +192,10 @@ class _Driver:
                 bar.update(self.run.get("bar", 0.0))
         self.t0 = time.perf_counter() - self.run["elapsed"]
 
-    @staticmethod
-    def _watched(obs: dict) -> list[float]:
-        """What the stopping rule watches: the current profile and the magnetization."""
-        return np.concatenate([obs["current_profile"], obs["sz"]]).tolist()
+    def _watched(self, obs: dict) -> list[float]:
+        """What the stopping rule watches: the current profile and the site observables."""
+        return np.concatenate([obs["current_profile"],
+                               *(obs[k] for k in self.model.SITE_OBSERVABLES)]).tolist()
 
     def plan(self) -> list[tuple[str, float, int, float]]:
         """``(name, dt, order, tol)`` of every phase."""
@@ -366,12 +371,12 @@ def _blas_threads(blas_threads: int | None) -> int:
         raise ValueError(f"{BLAS_THREADS_ENV} must be an integer >= 1, got {env!r}") from None
 
 
-def _options(model: SpinChain, *, max_bond, dt, t_max, tol, order, cutoff, initial, warmup,
+def _options(model: ProductChain, *, max_bond, dt, t_max, tol, order, cutoff, initial, warmup,
              richardson, truncation_check, check_interval, spread_tol) -> dict:
     """The options that determine the result (compared on resume), checked by
     :mod:`manybody._validate` before any work: TypeError for a model that is not a
-    :class:`~manybody.models.SpinChain`, ValueError naming the option otherwise."""
-    _validate.instance("model", model, SpinChain)
+    :class:`~manybody.models.ProductChain`, ValueError naming the option otherwise."""
+    _validate.instance("model", model, ProductChain)
     positive = {"open_lo": True}
     opts = {"max_bond": _validate.integer("max_bond", max_bond, 1),
             "dt": _validate.real("dt", dt, 0.0, **positive),
@@ -379,7 +384,7 @@ def _options(model: SpinChain, *, max_bond, dt, t_max, tol, order, cutoff, initi
             "tol": _validate.real("tol", tol, 0.0, **positive),
             "order": int(_validate.choice("order", order, sorted(splitting.COEFFICIENTS))),
             "cutoff": _validate.real("cutoff", cutoff, 0.0, 1.0, open_hi=True),
-            "initial": _validate.choice("initial", initial, sorted(state.PRODUCT)),
+            "initial": _validate.choice("initial", initial, sorted(state.PRODUCT_STATES)),
             "warmup": _validate.boolean("warmup", warmup),
             "richardson": _validate.boolean("richardson", richardson),
             "truncation_check": _validate.boolean("truncation_check", truncation_check),
@@ -393,7 +398,7 @@ def _options(model: SpinChain, *, max_bond, dt, t_max, tol, order, cutoff, initi
     return opts
 
 
-def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: float = 500.0,
+def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_max: float = 500.0,
                  tol: float = 1e-6, *, order: int = 2, cutoff: float = 1e-12,
                  initial: str = "down", warmup: bool = True, richardson: bool = True,
                  truncation_check: bool = True,
@@ -401,15 +406,17 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
                  progress: bool = True, checkpoint: str | Path | None = None,
                  checkpoint_interval: float = 60.0,
                  blas_threads: int | None = None) -> Result:
-    r"""Steady state of a spin chain by real-time TEBD of the vectorized density matrix.
+    r"""Steady state of a product chain by real-time TEBD of the vectorized density matrix.
 
     Parameters
     ----------
-    model : SpinChain
-        A chain with nearest-neighbour terms and ``current_terms(bond)``:
-        :class:`~manybody.models.MetelmannClerkRing` (open or ring) or
-        :class:`~manybody.models.BoundaryDrivenXX`; any other class is a TypeError, raised
-        before any work (as is every invalid option, a ValueError naming it).
+    model : ProductChain
+        A chain or ring of any local dimension with nearest-neighbour terms and
+        ``current_terms(bond)``: :class:`~manybody.models.MetelmannClerkRing` (open or ring),
+        :class:`~manybody.models.BoundaryDrivenXX`,
+        :class:`~manybody.models.BoseHubbardRing`; any other class is a TypeError, raised
+        before any work (as is every invalid option, a ValueError naming it); a term beyond
+        nearest neighbours is a ValueError naming the model.
     max_bond : int
         Largest MPS bond dimension χ, >= 1. At χ = 1 (a product state) the truncation error
         cannot be estimated: the error bar is NaN, with a warning.
@@ -426,7 +433,8 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
     cutoff : float
         Largest relative squared singular-value weight dropped per SVD, in [0, 1).
     initial : {"down", "up", "mixed"}
-        Product initial state.
+        Product initial state (:func:`mpo.state.product_state`: local state d-1, 0 or 1/d on
+        every site; for bosons "down" is the vacuum).
     warmup : bool
         Start with the cheap warm-up phase (module docstring). Measured on the open chain
         (α = 2, δ = 1.5, same runs with and without): L = 40, χ = 12, order 4, tol 1e-7:
@@ -465,7 +473,8 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
         ``method="mpo"``; ``current`` the bond average of :math:`I^J + I^\eta` (extrapolated
         with Richardson). ``observables``: ``current_profile`` (per bond),
         ``current_profile_error`` (the error bar, the same on every bond), ``currents`` (each of
-        Eqs. 14-15 per bond), ``sz`` per site, ``negativity`` and ``pair_entropy`` of the
+        Eqs. 14-15 per bond), the model's ``SITE_OBSERVABLES`` per site (``sz`` for spins,
+        ``n`` for bosons), ``negativity`` and ``pair_entropy`` of the
         neighbouring two-site RDMs, ``purity`` :math:`\mathrm{Tr}\rho^2` (these extrapolated
         with Richardson), and, of the final MPS, ``osee`` (operator-space entanglement
         entropy per cut, :func:`mpo.state.operator_entanglement`), ``trace_error``
@@ -480,6 +489,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
         ``bond_dimension``, ``bulk_current`` and ``bulk_error`` (mean of the current profile
         over the middle half of the bonds, :func:`mpo.state.bulk_slice`, the current of an
         open chain away from its boundary layers, and its error bar, ``error``),
+        ``site_observables`` (the names of the per-site observables, e.g. ``["sz"]``),
         ``blas_threads``, ``resumed``, ``wall_time`` (summed over resumed runs) and
         ``phases`` (per phase: name, dt, order, tol, truncation, evolved time, steps, wall
         time, relaxation time).
@@ -519,6 +529,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, dt: float = 0.05, t_max: 
     diagnostics = {**diag, "phases": phases, "discarded_weight": run["discarded_weight"],
                    "trace_correction": run["trace_correction"], "steps": run["steps"],
                    "time": run["time"], "blas_threads": threads, "resumed": run["resumed"],
+                   "site_observables": list(model.SITE_OBSERVABLES),
                    "wall_time": time.perf_counter() - driver.t0}
     return Result(method="mpo", kind="steady_state", model=model.params(),
                   options={**opts, "checkpoint": None if checkpoint is None else str(checkpoint),

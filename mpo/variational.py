@@ -6,19 +6,20 @@ builds :math:`\mathcal L` as an MPO from the model's own bond pieces
 (:func:`mpo.superop.bond_generators`), squares it, and finds the ground state with quimb's
 two-site DMRG.
 
-Basis: every site is written in the orthonormal Hermitian basis :math:`(1, \sigma^x, \sigma^y,
-\sigma^z)/\sqrt2`, i.e. :math:`\mathrm{vec}(\rho) = (U\otimes\cdots\otimes U)\,r` with
-:data:`mpo.state.PAULI` = U (columns :math:`\mathrm{vec}(\sigma_a)/\sqrt2` in the row-major
-local index 2s + s' of :mod:`mpo.state`). A Hermiticity-preserving :math:`\mathcal L` is real
+Basis: every site (local dimension d) is written in the orthonormal Hermitian basis of
+:func:`mpo.state.hermitian_basis` (for spins :math:`(1, \sigma^x, \sigma^y, \sigma^z)/\sqrt2`,
+for d > 2 the generalized Gell-Mann matrices), i.e. :math:`\mathrm{vec}(\rho) =
+(U\otimes\cdots\otimes U)\,r` with U of columns :math:`\mathrm{vec}(P_a)` in the row-major
+local index ds + s' of :mod:`mpo.state`. A Hermiticity-preserving :math:`\mathcal L` is real
 there, so :math:`\mathcal L^T\mathcal L` is real symmetric, and Hermitian ρ have real
 coefficients r. U is unitary, so :math:`\|r\|` is the Hilbert-Schmidt norm of ρ. The DMRG state
 (unit norm, arbitrary sign) is transformed back to the standard basis and divided by its trace,
-the overlap with :data:`mpo.state.IDENTITY`.
+the overlap with :func:`mpo.state.identity`.
 
-MPO of :math:`\mathcal L = \sum_b\mathcal L_b`: each 16x16 piece is split by an SVD into
-:math:`\sum_k A^b_k\otimes B^b_k` (operator Schmidt rank :math:`K_b\le 16`) and the finite
-automaton "not started / inside term k of bond j / done" gives site tensors of bond dimension
-:math:`K_b + 2`. The product :math:`\mathcal L^T\mathcal L` (bond dimension
+MPO of :math:`\mathcal L = \sum_b\mathcal L_b`: each :math:`d^4\times d^4` piece is split by an
+SVD into :math:`\sum_k A^b_k\otimes B^b_k` (operator Schmidt rank :math:`K_b\le d^4`) and the
+finite automaton "not started / inside term k of bond j / done" gives site tensors of bond
+dimension :math:`K_b + 2`. The product :math:`\mathcal L^T\mathcal L` (bond dimension
 :math:`(K+2)^2`) is compressed by SVDs with a relative cutoff at round-off.
 
 Cost and conditioning: the local eigenproblems are solved by LOBPCG warm-started from the
@@ -43,43 +44,44 @@ import quimb.tensor as qtn
 from tqdm.auto import tqdm
 
 from manybody import _validate
-from manybody.models.spin import SpinChain
+from manybody.models.spin import ProductChain
 from manybody.result import Result
 
 from . import state, superop
 
 __all__ = ["liouvillian_mpo", "squared_mpo", "steady_state"]
 
-def _pauli_piece(g: np.ndarray) -> np.ndarray:
-    """A 16x16 bond piece in the real Pauli basis, as a real array."""
-    out = state.pauli_piece(g)
+def _real_piece(g: np.ndarray) -> np.ndarray:
+    """A bond piece in the Hermitian basis, as a real array."""
+    out = state.hermitian_piece(g)
     if np.abs(out.imag).max() > 1e-12 * max(np.abs(out).max(), 1.0):
-        raise ValueError("the Liouvillian does not preserve Hermiticity (complex in the Pauli "
-                         "basis); the variational route needs a Lindblad generator")
+        raise ValueError("the Liouvillian does not preserve Hermiticity (complex in the "
+                         "Hermitian basis); the variational route needs a Lindblad generator")
     return out.real
 
 
-def liouvillian_mpo(model: SpinChain) -> list[np.ndarray]:
+def liouvillian_mpo(model: ProductChain) -> list[np.ndarray]:
     r"""Site tensors ``W[j]`` of shape (left, right, out, in) of :math:`\mathcal L` in the
-    Pauli basis (real), with end bonds of dimension one.
+    Hermitian basis (real), with end bonds of dimension one.
 
     Bond states: 0 = every term done, 1..K = inside term k of the bond's Schmidt sum,
     K + 1 = no term started.
     """
+    p = model.local_dim**2
     A, B = [], []
     for g in superop.bond_generators(model):
-        t = _pauli_piece(g).reshape(4, 4, 4, 4).transpose(0, 2, 1, 3).reshape(16, 16)
+        t = _real_piece(g).reshape(p, p, p, p).transpose(0, 2, 1, 3).reshape(p * p, p * p)
         u, s, vh = np.linalg.svd(t)  # rows (out_a, in_a), columns (out_b, in_b)
         k = max(1, int(np.sum(s > 1e-14 * s[0])))
-        A.append((u[:, :k] * s[:k]).T.reshape(k, 4, 4))
-        B.append(vh[:k].reshape(k, 4, 4))
+        A.append((u[:, :k] * s[:k]).T.reshape(k, p, p))
+        B.append(vh[:k].reshape(k, p, p))
     L = model.L
     W = []
     for j in range(L):
         kl = A[j - 1].shape[0] if j > 0 else 0
         kr = A[j].shape[0] if j < L - 1 else 0
-        w = np.zeros((kl + 2, kr + 2, 4, 4))
-        w[0, 0] = w[-1, -1] = np.eye(4)
+        w = np.zeros((kl + 2, kr + 2, p, p))
+        w[0, 0] = w[-1, -1] = np.eye(p)
         if kr:
             w[-1, 1:kr + 1] = A[j]  # site j opens the terms of bond j
         if kl:
@@ -88,15 +90,15 @@ def liouvillian_mpo(model: SpinChain) -> list[np.ndarray]:
     return W
 
 
-def squared_mpo(model: SpinChain, cutoff: float = 1e-15) -> qtn.MatrixProductOperator:
-    r""":math:`\mathcal L^T\mathcal L` in the Pauli basis as a quimb MPO, compressed with
+def squared_mpo(model: ProductChain, cutoff: float = 1e-15) -> qtn.MatrixProductOperator:
+    r""":math:`\mathcal L^T\mathcal L` in the Hermitian basis as a quimb MPO, compressed with
     relative singular-value ``cutoff``:
     :math:`W^{(2)}_{(l l'),(r r')} = \sum_m W_{l r}[m, o]\,W_{l' r'}[m, i]`."""
     arrays = []
     for w in liouvillian_mpo(model):
         w2 = np.einsum("lrmo,LRmi->lLrRoi", w, w)
         nl, nr = w.shape[0] ** 2, w.shape[1] ** 2
-        arrays.append(w2.reshape(nl, nr, 4, 4))
+        arrays.append(w2.reshape(nl, nr, *w.shape[2:]))
     arrays = [arrays[0][0]] + arrays[1:-1] + [arrays[-1][:, 0]]
     M = qtn.MatrixProductOperator(arrays, shape="lrud")
     M.compress(cutoff=cutoff, cutoff_mode="rel")
@@ -104,24 +106,24 @@ def squared_mpo(model: SpinChain, cutoff: float = 1e-15) -> qtn.MatrixProductOpe
 
 
 def _standard_arrays(psi: qtn.MatrixProductState) -> list[np.ndarray]:
-    """MPS arrays (left, 4, right) in the standard basis, normalized to unit trace."""
-    arrays = state.from_pauli(state.to_arrays(psi))
+    """MPS arrays (left, d^2, right) in the standard basis, normalized to unit trace."""
+    arrays = state.from_hermitian(state.to_arrays(psi))
     phase, log = state.log_trace(arrays)
     scale = (phase * np.exp(log)) ** (1.0 / len(arrays))
     return [a / scale for a in arrays]
 
 
-def _initial(model: SpinChain, initial) -> qtn.MatrixProductState:
+def _initial(model: ProductChain, initial) -> qtn.MatrixProductState:
     if isinstance(initial, str):
-        arrays = state.to_arrays(state.product_state(model.L, initial))
+        arrays = state.to_arrays(state.product_state(model.L, initial, model.local_dim))
     else:
         arrays = [np.asarray(a) for a in initial]
         if len(arrays) != model.L:
             raise ValueError(f"initial must have {model.L} arrays, got {len(arrays)}")
-    return state.from_arrays([np.real(a) for a in state.to_pauli(arrays)])
+    return state.from_arrays([np.real(a) for a in state.to_hermitian(arrays)])
 
 
-def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
+def steady_state(model: ProductChain, max_bond: int = 32, tol: float = 1e-8, *,
                  max_sweeps: int = 40, cutoff: float = 1e-14, local_tol: float = 1e-9,
                  initial: str | list[np.ndarray] = "mixed", max_residual: float = 1e-4,
                  progress: bool = True) -> Result:
@@ -129,15 +131,16 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
 
     Parameters
     ----------
-    model : SpinChain
-        An open chain of L >= 3 sites with nearest-neighbour terms (as
+    model : ProductChain
+        An open chain of L >= 3 sites of any local dimension with nearest-neighbour terms (as
         :func:`mpo.steady_state`; rings and L = 2 are refused, ValueError; other model
         classes, TypeError).
     max_bond : int
         Largest MPS bond dimension.
     tol : float
-        Convergence: the current profile and :math:`\langle\sigma^z_j\rangle` change by less
-        than ``tol`` (max over bonds and sites) over one right-left sweep pair.
+        Convergence: the current profile and the site observables (``SITE_OBSERVABLES``,
+        :math:`\langle\sigma^z_j\rangle` for spins) change by less than ``tol`` (max over
+        bonds and sites) over one right-left sweep pair.
     max_sweeps : int
         Most sweep pairs; RuntimeError if not converged by then.
     cutoff : float
@@ -145,7 +148,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
     local_tol : float
         Tolerance of the local LOBPCG eigensolves.
     initial : {"mixed", "down", "up"} or list of ndarray
-        Product start, or MPS arrays ``(left, 4, right)`` in the standard basis (e.g. a TEBD
+        Product start, or MPS arrays ``(left, d^2, right)`` in the standard basis (e.g. a TEBD
         state) to warm-start from.
     max_residual : float
         A RuntimeWarning is raised if the final residual exceeds it: the sweeps settled on a
@@ -169,7 +172,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
         0.95 (χ = 2 and 4 raise: not converged in 40 sweep pairs at tol 1e-8).
     """
     t0 = time.perf_counter()
-    _validate.instance("model", model, SpinChain)
+    _validate.instance("model", model, ProductChain)
     if model.periodic:
         raise ValueError("model must be an open chain (boundary='open'): the MPO of the "
                          "Liouvillian has no closing bond (use mpo.steady_state for rings)")
@@ -184,11 +187,12 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
     local_tol = _validate.real("local_tol", local_tol, 0.0, open_lo=True)
     _validate.boolean("progress", progress)
     if isinstance(initial, str):
-        _validate.choice("initial", initial, sorted(state.PRODUCT))
+        _validate.choice("initial", initial, sorted(state.PRODUCT_STATES))
     M = squared_mpo(model)
     dmrg = qtn.DMRG2(M, bond_dims=[max_bond], cutoffs=cutoff, p0=_initial(model, initial))
     dmrg.opts.update(local_eig_backend="lobpcg", local_eig_tol=local_tol,
                      local_eig_maxiter=500)
+    watched = ("current_profile", *model.SITE_OBSERVABLES)
     old, sweeps = None, 0
     with tqdm(total=max_sweeps, disable=not progress, desc=f"mpo-variational L={model.L}") as bar:
         while sweeps < max_sweeps:
@@ -197,8 +201,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
             arrays = _standard_arrays(dmrg.state)
             obs = state.observables(model, arrays)
             change = np.inf if old is None else float(max(
-                np.abs(obs["current_profile"] - old["current_profile"]).max(),
-                np.abs(obs["sz"] - old["sz"]).max()))
+                np.abs(obs[k] - old[k]).max() for k in watched))
             bar.update(1)
             bar.set_postfix(energy=f"{dmrg.energy:.1e}", change=f"{change:.1e}")
             if change < tol:
@@ -221,7 +224,7 @@ def steady_state(model: SpinChain, max_bond: int = 32, tol: float = 1e-8, *,
     options = {"max_bond": max_bond, "tol": tol, "max_sweeps": max_sweeps, "cutoff": cutoff,
                "local_tol": local_tol, "max_residual": max_residual,
                "initial": initial if isinstance(initial, str) else "arrays"}
-    observables = {k: obs[k] for k in ("current_profile", "currents", "sz",
+    observables = {k: obs[k] for k in ("current_profile", "currents", *model.SITE_OBSERVABLES,
                                         "rdm_min_eigenvalue", "hermiticity_error")}
     return Result(method="mpo-variational", kind="steady_state", model=model.params(),
                   options=options, current=obs["current"], observables=observables,

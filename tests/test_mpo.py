@@ -60,7 +60,7 @@ def test_bond_pieces_sum_to_qutip_liouvillian(L, boundary):
 
 @pytest.mark.parametrize("boundary", ["open", "periodic"])
 def test_every_bond_piece_preserves_the_trace(boundary):
-    identity = np.kron(state.IDENTITY, state.IDENTITY)  # vec(1) on two sites, MPS order
+    identity = np.kron(state.identity(2), state.identity(2))  # vec(1) on two sites, MPS order
     for g in superop.bond_generators(generic(4, boundary)):
         assert np.abs(identity @ g).max() < 1e-12
 

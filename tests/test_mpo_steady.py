@@ -287,7 +287,8 @@ def test_bad_options_name_the_parameter(option, value, message):
                          ids=["tebd", "variational"])
 def test_unsupported_model_is_a_type_error_naming_the_class(solver, model):
     """Regression (base 76c588c): AttributeError from deep inside the engine."""
-    with pytest.raises(TypeError, match=f"model must be a SpinChain, got {type(model).__name__}"):
+    match = f"model must be a ProductChain, got {type(model).__name__}"
+    with pytest.raises(TypeError, match=match):
         solver(model, progress=False)
 
 

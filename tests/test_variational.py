@@ -18,9 +18,9 @@ def dense_pauli_liouvillian(model):
     total = np.zeros((4**L, 4**L), dtype=complex)
     for b, g in enumerate(superop.bond_generators(model)):
         total += np.kron(np.kron(np.eye(4**b), g), np.eye(4 ** (L - b - 2)))
-    U = state.PAULI
+    U = state.hermitian_basis(2)
     for _ in range(L - 1):
-        U = np.kron(U, state.PAULI)
+        U = np.kron(U, state.hermitian_basis(2))
     return U.conj().T @ total @ U
 
 
