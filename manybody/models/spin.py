@@ -235,6 +235,20 @@ class ProductChain(ABC):
     def hamiltonian(self) -> sparse.csr_matrix:
         return self.operator(self.hamiltonian_terms())
 
+    def heisenberg(self, X: np.ndarray) -> np.ndarray:
+        r"""The adjoint Lindbladian on an operator ``X`` (dense, :math:`d^L\times d^L`),
+        :math:`\mathcal L^\dagger X = i[H, X] + \sum_m (L_m^\dagger X L_m
+        - \tfrac12\{L_m^\dagger L_m, X\})`, so that
+        :math:`\tfrac{d}{dt}\langle X\rangle = \langle\mathcal L^\dagger X\rangle`
+        (continuity equations; small L)."""
+        H = self.hamiltonian().toarray()
+        out = 1j * (H @ X - X @ H)
+        for Lm in self.jumps():
+            Lm = Lm.toarray()
+            Ld = Lm.conj().T
+            out += Ld @ X @ Lm - 0.5 * (Ld @ Lm @ X + X @ Ld @ Lm)
+        return out
+
     def jumps(self) -> list[sparse.csr_matrix]:
         return [self.operator(j) for j in self.jump_operators()]
 
