@@ -67,17 +67,20 @@ ONLY_FOR = {  # options (dest) of one --model of ``tgge steady|evolve``
     "nonreciprocal": {"delta", "delta_prime"},
     "rashba-zeeman": {"alpha_y", "alpha_z", "h", "gamma_up", "gamma_down", "crossing"},
 }
-MPO_ONLY_FOR = {  # options (dest) of one --model of ``mpo steady`` (--mu, --boundary: both)
+MPO_ONLY_FOR = {  # options (dest) of one --model of ``mpo steady`` (--mu, --boundary: all)
     "ring": {"alpha", "delta"},
     "xx": {"gamma", "dephasing"},
+    "bose": {"alpha", "delta", "U", "n_max", "kappa"},
 }
 
 
 def refuse_foreign_options(args: argparse.Namespace, only_for: dict[str, set[str]]) -> None:
     """Raise ``ValueError`` if an option of another ``--model`` was given (is not None),
     naming the flags and the model they belong to."""
+    own = only_for.get(args.model, set())
     for owner, dests in only_for.items():
-        wrong = sorted(d for d in dests if owner != args.model and getattr(args, d) is not None)
+        wrong = sorted(d for d in dests - own
+                       if owner != args.model and getattr(args, d) is not None)
         if wrong:
             flags = ", ".join("--" + d.replace("_", "-") for d in wrong)
             raise ValueError(f"{flags} {'belongs' if len(wrong) == 1 else 'belong'} to "
@@ -116,6 +119,15 @@ def _ring(args: argparse.Namespace):
                                       boundary=_given(args.boundary, "periodic"))
 
 
+def _bose(args: argparse.Namespace):
+    from .models import BoseHubbardRing
+
+    return BoseHubbardRing.minimal(args.L, _given(args.alpha, 2.0), _given(args.delta, 1.0),
+                                   _given(args.mu, 1.0), U=_given(args.U, 0.0),
+                                   n_max=_given(args.n_max, 2), kappa=_given(args.kappa, 1.0),
+                                   boundary=_given(args.boundary, "periodic"))
+
+
 def _xx(args: argparse.Namespace):
     from .models import BoundaryDrivenXX
 
@@ -143,7 +155,7 @@ def _given(value, default):
 
 
 # --model of ``manybody mpo steady``: a builder from the parsed arguments, one entry per model
-MPO_MODELS = {"ring": _ring, "xx": _xx}
+MPO_MODELS = {"ring": _ring, "xx": _xx, "bose": _bose}
 
 
 def _mpo(args: argparse.Namespace) -> int:
@@ -209,7 +221,7 @@ def _tgge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bose(args: argparse.Namespace) -> int:
+def _bose_steady(args: argparse.Namespace) -> int:
     from . import ed, gaussian
     from .models import BoseHubbardRing
 
@@ -360,14 +372,22 @@ def make_parser() -> argparse.ArgumentParser:
                          "the same command resumes from DIR/checkpoint.npz")
     ms.add_argument("--model", required=True, choices=sorted(MPO_MODELS),
                     help="ring: minimal Metelmann-Clerk model (gamma = alpha*, beta = delta*); "
-                         "xx: boundary-driven XX chain (Znidaric 2010)")
+                         "xx: boundary-driven XX chain (Znidaric 2010); bose: the minimal "
+                         "ring as Bose-Hubbard cavities (Eqs. 1-4), at most n_max per site")
     ms.add_argument("--L", type=int, required=True, help="number of spins L >= 2")
     ms.add_argument("--alpha", type=FLOAT, default=None,
-                    help="ring: alpha of the jump f_j (Eq. 12); default 2")
+                    help="ring, bose: alpha of the jump f_j (Eq. 12 / 4); default 2")
     ms.add_argument("--delta", type=FLOAT, default=None,
-                    help="ring: delta of the jump f_j (Eq. 12); default 1.5")
+                    help="ring, bose: delta of the jump f_j (Eq. 12 / 4); default 1.5 (ring), "
+                         "1 (bose)")
+    ms.add_argument("--U", type=FLOAT, default=None,
+                    help="bose: on-site repulsion U >= 0 of U n(n-1) (Eq. 1); default 0")
+    ms.add_argument("--n-max", type=int, default=None,
+                    help="bose: at most n_max >= 1 bosons per site; default 2")
+    ms.add_argument("--kappa", type=FLOAT, default=None,
+                    help="bose: local decay rate kappa >= 0; default 1")
     ms.add_argument("--mu", type=FLOAT, default=None,
-                    help="ring: chemical potential mu (default 1); xx: driving mu in [-1, 1] "
+                    help="ring, bose: chemical potential mu (default 1); xx: driving mu in [-1, 1] "
                          "(default 0.5)")
     ms.add_argument("--gamma", type=FLOAT, default=None,
                     help="xx: bath coupling Gamma > 0; default 1")
@@ -494,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     <message>`` (and a remedy) to stderr and returns 2 (bad input) or 1 (numerical failure).
     ``MANYBODY_TRACEBACK=1`` shows the traceback instead."""
     args = make_parser().parse_args(argv)
-    handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure, "bose": _bose,
+    handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure, "bose": _bose_steady,
                "validate-tgge": _validate}[args.command]
     try:
         with warnings.catch_warnings():
