@@ -119,3 +119,33 @@ def test_one_figure_prints_its_checks_and_fails_on_a_failed_one(tmp_path, capsys
     monkeypatch.setitem(FIGURES, "rect-bad", lambda out: job.run(Path(out)))
     assert main(["figure", "rect-bad", "--out", str(tmp_path)]) == 1
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_every_shipped_json_names_one_clean_commit():
+    """One command and one commit: every JSON under data/ (figures, validation, benchmarks,
+    the summary) records the same git commit, without local changes."""
+    commits = {}
+    for path in (REPO / "data").rglob("*.json"):
+        record = json.loads(path.read_text())
+        commit = record.get("provenance", {}).get("git_commit") or record.get("commit")
+        commits[str(path.relative_to(REPO / "data"))] = commit
+    assert commits and len(set(commits.values())) == 1, commits
+    commit = next(iter(commits.values()))
+    assert len(commit) == 40 and all(c in "0123456789abcdef" for c in commit), commit
+
+
+def test_the_gallery_escapes_pipes_and_lists_every_paper_prefix(tmp_path):
+    """A check like 'max |x|' stays in its cell (six columns per row); every figure name's
+    prefix has a section, so no figure is left out of the gallery."""
+    fig, ax = plt.subplots()
+    write_figure(fig, tmp_path / "figures", "bose_test", {}, {}, claim="c",
+                 checks=[Check("max |x - y|", 0.0, 0.0, 1e-9, "a | b")], deviations="")
+    gallery = regenerate.write_gallery(tmp_path).read_text()
+    rows = [line for line in gallery.splitlines() if line.startswith("| max")]
+    assert rows and all(len(row.replace("\\|", "").split("|")) == 8 for row in rows)
+    prefixes = {name.split("-")[0] for name in FIGURES}
+    for prefix in prefixes:
+        write_figure(plt.subplots()[0], tmp_path / "figures", f"{prefix}_x", {}, {}, claim=prefix,
+                     checks=[], deviations="")
+    gallery = regenerate.write_gallery(tmp_path).read_text()
+    assert all(f"![{prefix}_x]({prefix}_x.png)" in gallery for prefix in prefixes)

@@ -185,7 +185,9 @@ def _gallery_entry(record: dict, link: str) -> list[str]:
     if record.get("checks"):
         lines += ["| check | source | expected | ours | tolerance | |",
                   "| --- | --- | ---: | ---: | ---: | --- |"]
-        lines += [f"| {c['claim']} | {c['source']} | {c['expected']:.6g} | {c['ours']:.6g} | "
+        cell = lambda text: str(text).replace("|", "\\|")  # noqa: E731  (a pipe ends a cell)
+        lines += [f"| {cell(c['claim'])} | {cell(c['source'])} | {c['expected']:.6g} | "
+                  f"{c['ours']:.6g} | "
                   f"{c['tol']:.1e} | {'ok' if c['passed'] else '**FAIL**'} |"
                   for c in record["checks"]]
         lines.append("")
@@ -202,6 +204,7 @@ def write_gallery(out: str | Path) -> Path:
     out = Path(out)
     papers = {"rect": "Rectification (tGGE)", "dot": "Triple quantum dot",
               "wire": "Source-drain wire", "ring": "Persistent-current spin ring",
+              "bose": "Persistent-current ring as interacting bosons (finite U)",
               "validate": "Validation of tGGE against exact dynamics"}
     lines = ["# Gallery of reproduced figures", "",
              "Written by `manybody figure --all --out data`; each entry: the caption's claim, "
