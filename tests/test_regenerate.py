@@ -58,6 +58,7 @@ def test_all_reports_failed_checks_and_jobs_and_goes_on(fake_jobs, tmp_path, cap
     assert "2 checks, 1 failed; 1 job(s) failed" in out
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert [j["status"] for j in summary["jobs"]] == ["done", "done", "failed"]
+    assert summary["provenance"]["git_commit"] == summary["commit"] == "0" * 40
     gallery = (tmp_path / "figures" / "README.md").read_text()
     assert "rect-good is one" in gallery and "![rect_good](rect_good.png)" in gallery
     assert "**FAIL**" in gallery
@@ -122,12 +123,12 @@ def test_one_figure_prints_its_checks_and_fails_on_a_failed_one(tmp_path, capsys
 
 
 def test_every_shipped_json_names_one_clean_commit():
-    """One command and one commit: every JSON under data/ (figures, validation, benchmarks,
-    the summary) records the same git commit, without local changes."""
+    """One command and one commit: every JSON under data/ (figures, validation, benchmarks)
+    records in its provenance the same git commit, without local changes."""
     commits = {}
     for path in (REPO / "data").rglob("*.json"):
         record = json.loads(path.read_text())
-        commit = record.get("provenance", {}).get("git_commit") or record.get("commit")
+        commit = record.get("provenance", {}).get("git_commit")
         commits[str(path.relative_to(REPO / "data"))] = commit
     assert commits and len(set(commits.values())) == 1, commits
     commit = next(iter(commits.values()))

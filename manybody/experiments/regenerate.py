@@ -7,7 +7,7 @@ Layout of the output folder (``data/`` in the repository)::
     OUT/figures/README.md             the gallery (claim, PNG, checks, deviations)
     OUT/validation/validate_*.png|json
     OUT/benchmarks/*.json|png         benchmarks/*.py, run as scripts from the checkout
-    OUT/summary.json                  commit, wall time per job, every check
+    OUT/summary.json                  commit (and provenance), wall time per job, every check
 
 A run resumes: a job whose JSONs already record the current clean commit is read back, not
 recomputed (a tree with uncommitted changes never resumes, since its commit does not name the
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..provenance import git_commit
+from ..provenance import git_commit, provenance
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -158,7 +158,7 @@ def regenerate(out: str | Path, names: Sequence[str] | None = None,
         for record in _records(out, job) or []:
             checks += [{"job": job.name, "figure": record.get("figure", job.name)} | c
                        for c in record.get("checks", [])]
-    summary = {"commit": commit, "jobs": rows, "checks": checks,
+    summary = {"commit": commit, "provenance": provenance(), "jobs": rows, "checks": checks,
                "failed_checks": sum(not c["passed"] for c in checks),
                "failed_jobs": sum(r["status"] == "failed" for r in rows)}
     out.mkdir(parents=True, exist_ok=True)
