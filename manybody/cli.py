@@ -223,7 +223,6 @@ def _tgge(args: argparse.Namespace) -> int:
 
 def _bose_steady(args: argparse.Namespace) -> int:
     from . import ed, gaussian
-    from .models import BoseHubbardRing
 
     if args.method == "gaussian":
         given = [flag for flag, value in (("--n-max", args.n_max),
@@ -232,9 +231,7 @@ def _bose_steady(args: argparse.Namespace) -> int:
         if given:
             raise ValueError(f"{' and '.join(given)} apply to --method ed; the Gaussian state "
                              "(U = 0) is not truncated")
-    ring = BoseHubbardRing.minimal(args.L, args.alpha, args.delta, mu=args.mu, U=args.U,
-                                   n_max=_given(args.n_max, 3), kappa=args.kappa,
-                                   boundary=args.boundary)
+    ring = _bose(args)
     if args.method == "gaussian":
         result = gaussian.steady_state(ring)
     else:
@@ -443,19 +440,19 @@ def make_parser() -> argparse.ArgumentParser:
     bs = bsub.add_parser("steady", help="exact steady state: truncated ED, or the U = 0 "
                          "Gaussian state at any L")
     bs.add_argument("--L", type=int, required=True, help="number of sites L >= 2")
-    bs.add_argument("--U", type=FLOAT, default=0.0, help="on-site repulsion U >= 0 of "
+    bs.add_argument("--U", type=FLOAT, default=None, help="on-site repulsion U >= 0 of "
                     "U n(n-1) (Eq. 1); default 0")
     bs.add_argument("--n-max", type=int, default=None,
                     help="ED: at most n_max >= 1 bosons per site (n_max = 1: the spin ring); "
-                         "default 3")
-    bs.add_argument("--alpha", type=FLOAT, default=2.0, help="alpha of the jump f_j (Eq. 4); "
+                         "default 2")
+    bs.add_argument("--alpha", type=FLOAT, default=None, help="alpha of the jump f_j (Eq. 4); "
                     "default 2")
-    bs.add_argument("--delta", type=FLOAT, default=1.0, help="delta of the jump f_j (Eq. 4); "
+    bs.add_argument("--delta", type=FLOAT, default=None, help="delta of the jump f_j (Eq. 4); "
                     "default 1")
-    bs.add_argument("--mu", type=FLOAT, default=1.0, help="on-site energy mu; default 1")
-    bs.add_argument("--kappa", type=FLOAT, default=1.0, help="local decay rate kappa >= 0; "
+    bs.add_argument("--mu", type=FLOAT, default=None, help="on-site energy mu; default 1")
+    bs.add_argument("--kappa", type=FLOAT, default=None, help="local decay rate kappa >= 0; "
                     "default 1")
-    bs.add_argument("--boundary", choices=("periodic", "open"), default="periodic",
+    bs.add_argument("--boundary", choices=("periodic", "open"), default=None,
                     help="ring (default) or open chain")
     bs.add_argument("--method", choices=("ed", "gaussian"), default="ed",
                     help="ed: symmetric exact diagonalization at n_max (default); gaussian: "
