@@ -138,7 +138,9 @@ def _canonical(group, dim, s, sp):
 @numba.njit(cache=True)
 def _all_canonical(group, parity, use_parity):
     dim = group.shape[1]
-    out = np.empty(dim * dim, dtype=np.int64)
+    n_odd = parity.sum()
+    pairs = (dim - n_odd) ** 2 + n_odd**2 if use_parity else dim * dim  # equal-parity pairs
+    out = np.empty(pairs, dtype=np.int64)
     n = 0
     for s in range(dim):
         for sp in range(dim):
