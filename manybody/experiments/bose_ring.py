@@ -79,7 +79,8 @@ def finite_u(out: str | Path, U_max: float = 1000.0) -> dict:
     spins = {L: ed.steady_state(MetelmannClerkRing.minimal(L, c["alpha"], c["delta"],
                                                            mu=c["mu"], kappa=c["kappa"]))
              for L in range(3, 11)}
-    series = {U: [_exact(3, U, n) for n in range(1, N_MAX[3] + 1)] for U in (0.0, U_max)}
+    series = {U: [_exact(3, U, n) for n in range(1, N_MAX[3])] + [rows[3][Us.index(U)]]
+              for U in (0.0, U_max)}  # the largest truncation is the L = 3 row already solved
 
     fig, ((a, b), (cc, d)) = plt.subplots(2, 2, figsize=(12, 8.5))
     for L, row in rows.items():
