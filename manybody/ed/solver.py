@@ -8,7 +8,11 @@ diagonal and the thermal jumps :math:`\eta^\dagger_a\eta_b` are single hops. The
 from :meth:`manybody.models.FreeFermionRing.jumps`, the same bath that gives the tGGE rates.
 The steady state is found in the zero momentum-difference block
 (:mod:`manybody.ed.momentum`, method "block", the default) or, as the reference for small
-sizes, by ``qutip.steadystate`` on the whole sector (method "direct").
+sizes, by ``qutip.steadystate`` on the whole sector (method "direct"). The block is solved
+with its sparse superoperator up to ``MATFREE_MIN_DIM`` unknowns and above that with the
+matrix-free Liouvillian of :mod:`manybody.ed.matfree` (model 1 up to L = 16, model 2 up to
+L = 8 at half filling); observables and checks are taken block by block, without the dense
+sector density matrix.
 """
 
 from __future__ import annotations
@@ -28,12 +32,16 @@ from ..models.base import FreeFermionRing
 from ..models.spin import ProductChain
 from ..result import Result
 from . import chain
-from .checks import fermion_state_checks, worst
+from . import matfree
+from .checks import fermion_block_checks, fermion_state_checks, worst
 from .fock import FockSector
 from .momentum import MomentumBlock, stationary_solve
 
-MAX_SECTOR_DIM = 1000  # Fock sector: model 1 up to L = 12, model 2 up to L = 6 at half filling
+MAX_SECTOR_DIM = 12_870  # steady_state "block": model 1 up to L = 16, model 2 up to L = 8
+MAX_SPARSE_SECTOR_DIM = 1000  # sparse superoperator (evolve, secular limit, liouvillian):
+# model 1 up to L = 12, model 2 up to L = 6 at half filling
 MAX_BLOCK_DIM = 200_000  # zero momentum-difference block (model 2, L = 6: 142 376; 3.6 GB)
+MATFREE_MIN_DIM = 5_000  # steady_state solves blocks of at least this many unknowns matrix-free
 MAX_DIRECT_DIM = 300  # "direct": the full sector Liouvillian, MAX_DIRECT_DIM^2 rows
 
 
@@ -134,8 +142,8 @@ def momentum_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatri
     return block
 
 
-def _sector(model: FreeFermionRing, filling: float, max_dim: int = MAX_SECTOR_DIM,
-            limit: str = "MAX_SECTOR_DIM") -> FockSector:
+def _sector(model: FreeFermionRing, filling: float, max_dim: int = MAX_SPARSE_SECTOR_DIM,
+            limit: str = "MAX_SPARSE_SECTOR_DIM") -> FockSector:
     """The N = filling * M sector, refused (naming L and filling) above ``max_dim`` states."""
     _validate.instance("model", model, FreeFermionRing)
     N, M = particle_number(model, filling), model.n_modes
@@ -236,7 +244,7 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
     t0 = time.perf_counter()
     _validate.choice("method", method, ("block", "direct"))
     tol = real("tol", tol, 0.0, 1e-6, open_lo=True)
-    sector = _sector(model, filling)
+    sector = _sector(model, filling, MAX_SECTOR_DIM, "MAX_SECTOR_DIM")
     what = _what(model, sector, method)
     if method == "direct" and sector.dim > MAX_DIRECT_DIM:
         raise SizeError(f"L={model.L}, filling={filling:g}: method='direct' needs a sector of "
@@ -255,16 +263,20 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
         rho = rho_q.full()
         residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
         solved_dim = sector.dim**2
+    if method == "direct":
+        extra = {"solver": "direct"}
+        checks = fermion_state_checks(rho, correlations(model, sector, rho), what,
+                                      tol=max(1e-8, 100 * tol))
+        obs = _observe(model, sector, rho, dissipative_current_operators(model, sector))
     else:
-        block = momentum_block(model, sector, H, c_ops)
-        S = block.superoperator(H, c_ops)
-        x = block.steady_state(S, tol, what=what)
-        residual = float(np.abs(S @ x).max())
-        rho = block.unpack(x, sector.dim)
+        x, block, residual, extra = _solve_block(model, sector, H, c_ops, tol, what)
         solved_dim = block.dim
-    checks = fermion_state_checks(rho, correlations(model, sector, rho), what,
-                                  tol=max(1e-8, 100 * tol))
-    obs = _observe(model, sector, rho, dissipative_current_operators(model, sector))
+        C = block_correlations(model, sector, block, x)
+        checks = fermion_block_checks(block.blocks(x), C, what, tol=max(1e-8, 100 * tol))
+        obs = observables.from_correlations(model, C)
+        obs["dissipative_currents"] = {
+            bath: float(np.real(block.expectation(op, x)))
+            for bath, op in dissipative_current_operators(model, sector).items()}
     return Result(
         method="ed",
         kind="steady_state",
@@ -278,9 +290,69 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
             "sector_dim": sector.dim,
             "solved_dim": solved_dim,
             "n_jumps": len(c_ops),
+            **extra,
             "wall_time": time.perf_counter() - t0,
         },
     )
+
+
+def _solve_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatrix, c_ops: list,
+                 tol: float, what: str) -> tuple[np.ndarray, MomentumBlock, float, dict]:
+    """``(x, block, residual, diagnostics)``: the steady state in the zero momentum-difference
+    block, by the sparse superoperator below ``MATFREE_MIN_DIM`` unknowns (with the sparse-LU
+    fallback of :func:`~manybody.ed.momentum.stationary_solve`), else matrix-free
+    (:mod:`manybody.ed.matfree`, BiCGSTAB)."""
+    block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+    if block.dim < MATFREE_MIN_DIM:
+        block = momentum_block(model, sector, H, c_ops)
+        S = block.superoperator(H, c_ops)
+        peak = 110.0 * S.nnz + 3300.0 * block.dim
+        x = block.steady_state(S, tol, what=what)
+        return x, block, float(np.abs(S @ x).max()), {"solver": "sparse",
+                                                      "peak_memory_estimate": peak}
+    peak, spare = matfree_memory(model, sector, block, c_ops)
+    op = matfree.MatrixFreeBlock(block, H, c_ops)
+    x, info = matfree.stationary_solve(op, tol, what=what, memory=spare)
+    residual = float(np.abs(op.matvec(x)).max())
+    return x, block, residual, {"solver": "matrix-free", "peak_memory_estimate": peak, **info}
+
+
+def matfree_memory(model: FreeFermionRing, sector: FockSector, block: MomentumBlock,
+                   c_ops: list) -> tuple[float, float]:
+    """``(peak, spare)`` bytes of the matrix-free solve, refused (``SizeError`` naming L)
+    above the available memory before anything of the block's size is allocated.
+
+    Peak: :data:`~manybody.ed.matfree.KRYLOV_VECTORS` complex block vectors (BiCGSTAB's
+    work space, the solution, the kicked start and the second solution, the preconditioner)
+    plus the sector-level operators, about 100 bytes per entry of the jumps. Other L are
+    extrapolated with about C(M, N)^2 / L unknowns. ``spare`` is the memory left for a GMRES
+    basis should BiCGSTAB break down.
+    """
+    f, nb = sector.n_particles / model.n_modes, model.n_bands
+    ops = 100.0 * sum(c.nnz for c in c_ops)
+
+    def need(L: int) -> float:
+        n = block.dim if L == model.L else comb(nb * L, round(f * nb * L)) ** 2 / L
+        return 16.0 * matfree.KRYLOV_VECTORS * n + ops * n / block.dim
+
+    _validate.memory_guard(f"the momentum block ({block.dim} unknowns, matrix-free with "
+                           f"{matfree.KRYLOV_VECTORS} Krylov vectors)", "L", model.L, need,
+                           minimum=2)
+    return need(model.L), max(0.0, 0.8 * _validate.available_memory() - need(model.L))
+
+
+def block_correlations(model: FreeFermionRing, sector: FockSector, block: MomentumBlock,
+                       x: np.ndarray) -> np.ndarray:
+    r""":func:`correlations` from a block vector: :math:`\langle\eta^\dagger_a\eta_b\rangle`
+    of equal momentum, :math:`\sum \pm\rho_{cr}` over the entries (r, c) of the hop."""
+    nb = model.n_bands
+    C = np.zeros((model.L, nb, nb), dtype=complex)
+    for m in range(model.L):
+        for nu in range(nb):
+            for mu in range(nb):
+                rows, cols, signs = sector._hop(m * nb + nu, m * nb + mu)
+                C[m, nu, mu] = np.sum(signs * x[block.index(cols, rows)])
+    return C
 
 
 def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
