@@ -218,12 +218,20 @@ class MatrixFreeBlock:
         return int(sum(a.nbytes for a in (self.h_ptr, self.h_col, self.h_val, self.rows,
                                           self.rptr, self.cols, self.vals, self.local)))
 
-    def matvec(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        r""":math:`\mathcal L x` for a block vector ``x`` (module docstring)."""
+    def matvec(self, x: np.ndarray, out: np.ndarray | None = None,
+               parallel: bool | None = None) -> np.ndarray:
+        r""":math:`\mathcal L x` for a block vector ``x`` (module docstring).
+
+        ``parallel``: run the blocks on Numba's threads (default: from
+        :data:`PARALLEL_MIN_DIM` unknowns on; below, the thread start-up costs more than it
+        saves). The result is the same bit for bit.
+        """
         x = np.ascontiguousarray(x, dtype=np.complex128)
         if out is None:
             out = np.empty(self.dim, dtype=np.complex128)
-        kernel = _apply_parallel if self.dim >= PARALLEL_MIN_DIM else _apply_serial
+        if parallel is None:
+            parallel = self.dim >= PARALLEL_MIN_DIM
+        kernel = _apply_parallel if parallel else _apply_serial
         kernel(x, out, self.offsets, self.starts, self.h_ptr, self.h_col, self.h_val,
                self.pc_start, self.p_src, self.p_row0, self.p_hop, self.rows, self.rptr,
                self.cols, self.vals, self.t_size)
@@ -301,5 +309,5 @@ def stationary_solve(op: MatrixFreeBlock, tol: float = 1e-12, what: str = "the b
     if gap > 1e-8 * np.abs(x).max():
         raise degenerate(what, f"two solves from different starts differ by {gap:.1e}, "
                                f"{gap / np.abs(x).max():.1e} of the largest entry")
-    return x, {"iterations": first, "check_iterations": count[0] - first,
+    return x, {"matvecs": first, "check_matvecs": count[0] - first,
                "krylov": krylov if krylov == krylov2 else f"{krylov}+{krylov2}"}
