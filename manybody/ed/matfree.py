@@ -238,8 +238,9 @@ class MatrixFreeBlock:
         return out
 
     def diagonal(self) -> np.ndarray:
-        r"""The superoperator's diagonal at :math:`(s, s')`:
-        :math:`-iH^{eff}_{ss} + i\overline{H^{eff}_{s's'}} + \sum_m L_{m,ss}\overline{L_{m,s's'}}`."""
+        r"""The superoperator's diagonal (the Jacobi preconditioner) at :math:`(s, s')`:
+        :math:`-iH^{eff}_{ss} + i\overline{H^{eff}_{s's'}}
+        + \sum_m L_{m,ss}\overline{L_{m,s's'}}` (the first two hold :math:`-i(E_s - E_{s'})`)."""
         out = np.empty(self.dim, dtype=complex)
         D = np.array(self._diag_jumps) if self._diag_jumps else np.zeros((0, self.local.size))
         for K, g in enumerate(self.block.groups):

@@ -31,8 +31,7 @@ from ..errors import SizeError
 from ..models.base import FreeFermionRing
 from ..models.spin import ProductChain
 from ..result import Result
-from . import chain
-from . import matfree
+from . import chain, matfree
 from .checks import fermion_block_checks, fermion_state_checks, worst
 from .fock import FockSector
 from .momentum import MomentumBlock, stationary_solve
