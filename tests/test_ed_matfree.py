@@ -85,7 +85,7 @@ def test_matvec_does_not_depend_on_the_thread_count():
     assert np.array_equal(one, op.matvec(x, parallel=False))
 
 
-def _both(model, monkeypatch, filling=0.5, tol=1e-13):
+def _both(model, monkeypatch, filling=0.5, tol=1e-14):
     monkeypatch.setattr(solver, "MATFREE_MIN_DIM", 0)
     mf = ed.steady_state(model, filling, tol=tol)
     monkeypatch.setattr(solver, "MATFREE_MIN_DIM", 10**12)
