@@ -290,15 +290,29 @@ def stationary_solve(op: MatrixFreeBlock, tol: float = 1e-12, what: str = "the b
     restart = GMRES_RESTART if memory is None else int(max(20, min(GMRES_RESTART,
                                                                    memory / (16.0 * n))))
 
+    def true_residual(x):
+        return float(np.linalg.norm(b - A.matvec(x)))  # |b| = 1
+
     def solve(x0):
-        x, info = bicgstab(A, b, x0=x0, M=M, rtol=tol, atol=0.0, maxiter=5000)
-        if info == 0 and np.all(np.isfinite(x)):
-            return x, "bicgstab"
-        x, info = gmres(A, b, x0=x0, M=M, rtol=tol, atol=0.0, restart=restart,
-                        maxiter=max(25, 5000 // restart))
-        if info != 0:
-            raise ConvergenceError(f"BiCGSTAB and GMRES (restart {restart}) did not converge "
-                                   f"(info={info}) on {what}, a system of dimension {n}")
+        # BiCGSTAB's recursive residual can drift from the true one (seen: 1e-8 reported as
+        # 1e-12 at beta = 7, delta = delta' = 1): check it, restart from x up to twice
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            start = x0
+            for _ in range(3):
+                x, info = bicgstab(A, b, x0=start, M=M, rtol=tol, atol=0.0, maxiter=5000)
+                if info != 0 or not np.all(np.isfinite(x)):
+                    break
+                if true_residual(x) <= 10 * tol:
+                    return x, "bicgstab"
+                start = x
+            x, info = gmres(A, b, x0=x0, M=M, rtol=tol, atol=0.0, restart=restart,
+                            maxiter=max(25, 5000 // restart))
+        res = true_residual(x) if np.all(np.isfinite(x)) else np.inf
+        if res > 10 * tol:
+            raise ConvergenceError(f"BiCGSTAB and GMRES (restart {restart}) did not reach "
+                                   f"tol={tol:g} on {what}, a system of dimension {n} "
+                                   f"(residual {res:.1e}, GMRES info={info}); a looser tol "
+                                   f"or a smaller beta / larger eps converge faster")
         return x, "gmres"
 
     x, krylov = solve(None)
