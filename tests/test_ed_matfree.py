@@ -13,7 +13,7 @@ from manybody import ed
 from manybody.ed import matfree, solver
 from manybody.ed.fock import FockSector
 from manybody.ed.momentum import MomentumBlock
-from manybody.errors import DegenerateSteadyStateError, SizeError
+from manybody.errors import ConvergenceError, DegenerateSteadyStateError, SizeError
 from manybody.models import NonreciprocalChain, RashbaZeemanChain
 
 
@@ -159,3 +159,12 @@ def test_bicgstab_true_residual_is_checked():
                            delta_prime=1.0)
     r = ed.steady_state(m)
     assert r.diagnostics["solver"] == "matrix-free" and r.diagnostics["residual"] < 1e-12
+
+
+def test_a_stalled_matrix_free_solve_of_a_small_block_is_repeated_sparse(monkeypatch):
+    def stall(*args, **kwargs):
+        raise ConvergenceError("stalled")
+
+    monkeypatch.setattr(matfree, "stationary_solve", stall)
+    r = ed.steady_state(NonreciprocalChain(10, gamma_neq=0.5))
+    assert r.diagnostics["solver"] == "sparse" and r.diagnostics["residual"] < 1e-12

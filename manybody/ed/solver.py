@@ -27,14 +27,14 @@ from scipy.sparse.linalg import expm_multiply
 
 from .. import _validate, observables
 from .._validate import real
-from ..errors import SizeError
+from ..errors import ConvergenceError, SizeError
 from ..models.base import FreeFermionRing
 from ..models.spin import ProductChain
 from ..result import Result
 from . import chain, matfree
 from .checks import fermion_block_checks, fermion_state_checks, worst
 from .fock import FockSector
-from .momentum import MomentumBlock, stationary_solve
+from .momentum import DIRECT_MAX, MomentumBlock, stationary_solve
 
 MAX_SECTOR_DIM = 12_870  # steady_state "block": model 1 up to L = 16, model 2 up to L = 8
 MAX_SPARSE_SECTOR_DIM = 1000  # sparse superoperator (evolve, secular limit, liouvillian):
@@ -308,20 +308,28 @@ def _solve_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatrix,
     """``(x, block, residual, diagnostics)``: the steady state in the zero momentum-difference
     block, by the sparse superoperator below ``MATFREE_MIN_DIM`` unknowns (with the sparse-LU
     fallback of :func:`~manybody.ed.momentum.stationary_solve`), else matrix-free
-    (:mod:`manybody.ed.matfree`, BiCGSTAB)."""
+    (:mod:`manybody.ed.matfree`, BiCGSTAB); a matrix-free solve that does not converge on
+    a block of at most ``DIRECT_MAX`` unknowns is repeated sparse (sparse-LU fallback)."""
     block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
-    if block.dim < MATFREE_MIN_DIM:
-        block = momentum_block(model, sector, H, c_ops)
-        S = block.superoperator(H, c_ops)
-        peak = 110.0 * S.nnz + 3300.0 * block.dim
-        x = block.steady_state(S, tol, what=what)
-        return x, block, float(np.abs(S @ x).max()), {"solver": "sparse",
+    if block.dim >= MATFREE_MIN_DIM:
+        peak, spare = matfree_memory(model, sector, block, c_ops)
+        op = matfree.MatrixFreeBlock(block, H, c_ops)
+        try:
+            x, info = matfree.stationary_solve(op, tol, what=what, memory=spare)
+        except ConvergenceError:
+            if block.dim > DIRECT_MAX:
+                raise
+            # small enough for the sparse solver, whose LU fallback does not stall
+        else:
+            residual = float(np.abs(op.matvec(x)).max())
+            return x, block, residual, {"solver": "matrix-free", "peak_memory_estimate": peak,
+                                        **info}
+    block = momentum_block(model, sector, H, c_ops)
+    S = block.superoperator(H, c_ops)
+    peak = 110.0 * S.nnz + 3300.0 * block.dim
+    x = block.steady_state(S, tol, what=what)
+    return x, block, float(np.abs(S @ x).max()), {"solver": "sparse",
                                                       "peak_memory_estimate": peak}
-    peak, spare = matfree_memory(model, sector, block, c_ops)
-    op = matfree.MatrixFreeBlock(block, H, c_ops)
-    x, info = matfree.stationary_solve(op, tol, what=what, memory=spare)
-    residual = float(np.abs(op.matvec(x)).max())
-    return x, block, residual, {"solver": "matrix-free", "peak_memory_estimate": peak, **info}
 
 
 def matfree_memory(model: FreeFermionRing, sector: FockSector, block: MomentumBlock,
