@@ -87,6 +87,19 @@ def test_ed_benchmark_quick_run(tmp_path):
     assert json.loads((tmp_path / "ed_benchmarks.json").read_text())["quick"] is True
 
 
+def test_ed_matfree_benchmark_quick_run(tmp_path):
+    """The matrix-free benchmark runs at quick sizes (model 1 at L = 8 and 10, model 2 at
+    L = 4): the kernel equals the sparse superoperator and both solvers give the same NESS."""
+    module = _script("ed_matfree_benchmarks")
+    results = module.run(quick=True, out=tmp_path)
+    assert results["matvec"]["rel_difference"] < 1e-12
+    assert all(r["max_dn"] < 1e-10 for r in results["steady_state"])
+    assert [r["L"] for r in results["large"]] == [L for _, L in module.LARGE["quick"]]
+    assert all(r["residual"] < 1e-10 and r["maxrss_bytes"] > 0 for r in results["large"])
+    assert json.loads((tmp_path / "ed_matfree_benchmarks.json").read_text())["quick"] is True
+    assert "matrix-free" in module.format_tables(results)
+
+
 def test_spin_benchmark_quick_run(tmp_path):
     """The spin-ring benchmark runs at quick sizes; qutip's full-space solvers agree."""
     module = _script("spin_benchmarks")

@@ -343,12 +343,12 @@ def test_exact_reach_matches_the_sectors_manybody_ed_builds():
     sectors at L and at the next L with an integer particle number)."""
     from manybody.ed.fock import FockSector
     from manybody.ed.limits import MAX_EXCLUSION_DIM
-    from manybody.ed.solver import MAX_SECTOR_DIM
+    from manybody.ed.solver import MAX_SPARSE_SECTOR_DIM
     from manybody.experiments.validation import exact_reach
 
     for model, bands in (("nonreciprocal", 1), ("rashba-zeeman", 2)):
         reach = exact_reach(model)
-        for method, limit in (("ed", MAX_SECTOR_DIM), ("exclusion", MAX_EXCLUSION_DIM)):
+        for method, limit in (("ed", MAX_SPARSE_SECTOR_DIM), ("exclusion", MAX_EXCLUSION_DIM)):
             L = reach[method]
             FockSector(L * bands, L * bands // 2, max_dim=limit)
             with pytest.raises(ValueError):

@@ -107,6 +107,21 @@ def fermion_state_checks(rho: np.ndarray, C: np.ndarray, what: str,
                              0.5 * (rho + rho.conj().T))[0])}, tol)
 
 
+def fermion_block_checks(blocks: list[np.ndarray], C: np.ndarray, what: str,
+                         tol: float = PHYSICAL_TOL) -> dict:
+    """:func:`fermion_state_checks` of a density matrix given by its momentum blocks
+    :math:`\rho_K` (zero between different K): the same numbers without the dense matrix."""
+    occ = np.linalg.eigvalsh(0.5 * (C + np.conj(np.swapaxes(C, 1, 2))))
+    nonempty = [b for b in blocks if b.size]
+    return _check(what, {
+        "trace_error": float(abs(sum(np.trace(b) for b in nonempty) - 1)),
+        "hermiticity_error": float(max(np.abs(b - b.conj().T).max() for b in nonempty)),
+        "min_correlation_eigenvalue": float(occ.min()),
+        "min_hole_eigenvalue": float(1 - occ.max()),
+        "min_rho_eigenvalue": float(min(np.linalg.eigvalsh(0.5 * (b + b.conj().T))[0]
+                                        for b in nonempty))}, tol)
+
+
 def worst(checks: list[dict[str, float]]) -> dict[str, float]:
     """The worst value of each check over a trajectory (largest error, smallest eigenvalue)."""
     return {k: (max if k.endswith("_error") else min)(c[k] for c in checks) for k in checks[0]}

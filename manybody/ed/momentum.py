@@ -133,6 +133,33 @@ class MomentumBlock:
             rho[np.ix_(g, g)] = x[self.offsets[K]:self.offsets[K + 1]].reshape(d, d, order="F")
         return rho
 
+    @property
+    def local(self) -> np.ndarray:
+        """Index of every sector state inside its momentum group."""
+        if not hasattr(self, "_local"):
+            self._local = np.empty(self.K.size, dtype=np.int64)
+            for g in self.groups:
+                self._local[g] = np.arange(g.size)
+        return self._local
+
+    def index(self, s: np.ndarray, sp: np.ndarray) -> np.ndarray:
+        r"""Block-vector positions of :math:`\rho_{ss'}` (sector indices s, s' of equal K)."""
+        K = self.K[s]
+        sizes = np.array([g.size for g in self.groups])
+        return self.offsets[K] + self.local[s] + self.local[sp] * sizes[K]
+
+    def blocks(self, x: np.ndarray) -> list[np.ndarray]:
+        r"""The blocks :math:`\rho_K` of a block vector (views, column stacking)."""
+        return [x[self.offsets[K]:self.offsets[K + 1]].reshape(g.size, g.size, order="F")
+                for K, g in enumerate(self.groups)]
+
+    def expectation(self, op: sparse.spmatrix, x: np.ndarray) -> complex:
+        r""":math:`\mathrm{Tr}(O\rho) = \sum_{ss'} O_{ss'}\rho_{s's}` for a sector matrix O
+        and a block vector (entries of O between different K meet zeros of rho)."""
+        o = sparse.coo_matrix(op)
+        same = self.K[o.row] == self.K[o.col]
+        return complex(np.sum(o.data[same] * x[self.index(o.col[same], o.row[same])]))
+
     def steady_state(self, Lsuper: sparse.csr_matrix, tol: float = 1e-12,
                      what: str = "the block") -> np.ndarray:
         r"""Solve :math:`\mathcal L x = 0`, Tr = 1, in the block (:func:`stationary_solve`).

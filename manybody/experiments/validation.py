@@ -34,14 +34,16 @@ from tqdm.auto import tqdm
 from .. import ed, observables, tgge
 from .._validate import choice, integer
 from ..ed.limits import MAX_EXCLUSION_DIM
-from ..ed.solver import MAX_SECTOR_DIM, particle_number
+from ..ed.solver import MAX_SPARSE_SECTOR_DIM, particle_number
 from ..models import NonreciprocalChain, RashbaZeemanChain
 from ._output import Check, write_figure
 
 MODELS = {"nonreciprocal": NonreciprocalChain, "rashba-zeeman": RashbaZeemanChain}
 EXACT_METHODS = {  # method: (what it is, largest Fock sector manybody.ed builds for it)
-    "ed": ("exact NESS", MAX_SECTOR_DIM),  # and the exact dynamics
-    "secular": ("secular limit", MAX_SECTOR_DIM),
+    # the exact NESS at every eps and the exact dynamics: the sparse sizes (ed.steady_state
+    # itself goes further matrix-free, to MAX_SECTOR_DIM, at about a minute per solve at L=14)
+    "ed": ("exact NESS", MAX_SPARSE_SECTOR_DIM),
+    "secular": ("secular limit", MAX_SPARSE_SECTOR_DIM),
     "exclusion": ("exclusion process", MAX_EXCLUSION_DIM),
 }
 MAX_MODES = 62  # a Fock state is one int64 bit pattern (manybody.ed.fock)
@@ -53,9 +55,10 @@ OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False,
 def exact_reach(model: str, filling: float = 0.5) -> dict[str, int]:
     """Largest ring size L of each exact method at ``filling`` (0: none).
 
-    Read from the sector limits of :mod:`manybody.ed` (``MAX_SECTOR_DIM`` for the Lindblad
-    NESS, its secular limit and the exact dynamics, ``MAX_EXCLUSION_DIM`` for the exclusion
-    process; at most 62 modes): the largest L whose N = filling * M particle sector fits.
+    Read from the sector limits of :mod:`manybody.ed` (``MAX_SPARSE_SECTOR_DIM`` for the
+    Lindblad NESS, its secular limit and the exact dynamics, ``MAX_EXCLUSION_DIM`` for the
+    exclusion process; at most 62 modes): the largest L whose N = filling * M particle
+    sector fits.
     """
     choice("model", model, MODELS)
     n_bands = MODELS[model](2, gamma_neq=0.5).n_bands
