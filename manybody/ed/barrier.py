@@ -58,9 +58,10 @@ For a tolerance ``tol`` on the relative Frobenius error :math:`\|\rho-\rho_\chi\
   :func:`manybody.observables.from_correlations`), evaluated in the momentum basis (a
   real-space :math:`\rho_\chi` is taken back by :math:`\mathcal W^\dagger`).
 
-The smallest :math:`\chi` is found on the grid :math:`\lceil 2^{j/2}\rceil` (the first grid
-point from which every larger one passes), then refined by bisection to an integer between it
-and the grid point before (assuming monotonicity there).
+The smallest :math:`\chi` for the current is found on the grid :math:`\lceil 2^{j/2}\rceil`
+(the first grid point from which every larger one passes), then refined by bisection to an
+integer between it and the grid point before (assuming monotonicity there); for the Frobenius
+error by bisection between ``chi_lower`` and ``chi_bound`` (which bracket it).
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ from .momentum import stationary_solve
 from .solver import _sector, correlations, lindblad_operators, momentum_block
 
 ORDERS = ("momentum", "real")
+RANK_CUTOFF = 1e-10
+"""Schmidt values below this fraction of the largest are dropped (the GMRES solve is accurate
+to about 1e-12; they carry < 1e-20 of the weight and do not move any needed chi)."""
 
 
 # -- the exact states ----------------------------------------------------------------------
@@ -172,6 +176,12 @@ class CutIndex:
             out[int(n)] = g
         return out
 
+    @cached_property
+    def max_rank(self) -> int:
+        """Sum over the charge blocks of min(rows, columns): the largest possible Schmidt rank."""
+        sizes = [g.shape for g in self.groups.values()]
+        return sum(min(a * c, b * d) for a, b in sizes for c, d in sizes)
+
     def blocks(self, rho: np.ndarray):
         """Yield ``(n, n', B)`` for every charge block (B a new array)."""
         for n, g in self.groups.items():
@@ -221,6 +231,8 @@ def truncate(rho: np.ndarray, indices: list[CutIndex], chi: int) -> np.ndarray:
     """
     out = np.array(rho, dtype=complex, copy=True)
     for index in indices:
+        if index.max_rank <= chi:
+            continue
         parts = [(n, n2, *np.linalg.svd(B, full_matrices=False))
                  for n, n2, B in index.blocks(out)]
         s_all = np.concatenate([p[3] for p in parts])
@@ -238,19 +250,23 @@ def truncate(rho: np.ndarray, indices: list[CutIndex], chi: int) -> np.ndarray:
 
 
 # -- the search for chi --------------------------------------------------------------------
-def smallest_chi(passes, chi_max: int) -> int:
-    r"""Smallest integer :math:`\chi \le` ``chi_max`` with ``passes(chi)``: on the grid
-    :math:`\lceil 2^{j/2}\rceil` the first point from which all larger ones pass, then bisection
-    between it and the grid point below (``passes(chi_max)`` must hold: the exact state)."""
-    grid = sorted({int(np.ceil(2 ** (j / 2))) for j in range(64) if 2 ** (j / 2) < chi_max}
-                  | {chi_max})
-    ok = [passes(c) for c in grid]
-    if not ok[-1]:
-        raise RuntimeError(f"the untruncated state (chi = {chi_max}) fails the tolerance")
-    j = len(ok) - 1
-    while j > 0 and ok[j - 1]:
-        j -= 1
-    lo, hi = (grid[j - 1] if j else 0), grid[j]  # lo fails (or 0), hi passes
+def smallest_chi(passes, chi_max: int, lo: int | None = None, hi: int | None = None) -> int:
+    r"""Smallest integer :math:`\chi \le` ``chi_max`` with ``passes(chi)``.
+
+    Without ``lo``/``hi``: on the grid :math:`\lceil 2^{j/2}\rceil` the first point from which
+    all larger ones pass, then bisection between it and the grid point below
+    (``passes(chi_max)`` must hold: the exact state). With them: bisection in (lo, hi], where
+    ``lo`` is known to fail (or 0) and ``hi`` to pass.
+    """
+    if lo is None or hi is None:
+        grid = sorted({int(np.ceil(2 ** (j / 2))) for j in range(64) if 2 ** (j / 2) < chi_max}
+                      | {chi_max})
+        if not passes(grid[-1]):
+            raise RuntimeError(f"the untruncated state (chi = {chi_max}) fails the tolerance")
+        j = len(grid) - 1  # scan down from the exact state to the first failing grid point
+        while j > 0 and passes(grid[j - 1]):
+            j -= 1
+        lo, hi = (grid[j - 1] if j else 0), grid[j]  # lo fails (or 0), hi passes
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if passes(mid) else (mid, hi)
@@ -309,22 +325,27 @@ def analyse(model: FreeFermionRing, sector: FockSector, rho: np.ndarray, order: 
         vec, back = rho, (lambda r: r)
     indices = cut_indices(sector)
     spectra = [schmidt_values(vec, ix) for ix in indices]
-    spectra = [s[s > 1e-15 * s[0]] for s in spectra]  # numerical rank
+    spectra = [s[s > RANK_CUTOFF * s[0]] for s in spectra]  # numerical rank
     norm = np.linalg.norm(vec)
     I0 = current(model, sector, rho)
     chi_max = max(s.size for s in spectra)
 
-    def frob_ok(chi):
-        return np.linalg.norm(truncate(vec, indices, chi) - vec) <= tol * norm
+    cache: dict[int, tuple[float, float]] = {}
 
-    def current_ok(chi):
-        return abs(current(model, sector, back(truncate(vec, indices, chi))) - I0) < tol_current
+    def errors(chi):  # (relative Frobenius error, |current error|) of the chi-MPS, memoized
+        if chi not in cache:
+            r = truncate(vec, indices, chi)
+            cache[chi] = (np.linalg.norm(r - vec) / norm,
+                          abs(current(model, sector, back(r)) - I0))
+        return cache[chi]
 
     lower, bound = bound_chis(spectra, tol)
+    # lower - 1 fails for any MPS, bound passes for the sequential one: bisect in between
+    chi_f = smallest_chi(lambda c: errors(c)[0] <= tol, chi_max, lo=lower - 1, hi=bound)
+    chi_i = smallest_chi(lambda c: errors(c)[1] < tol_current, chi_max)
     return Barrier(order=order, schmidt=spectra, osee=np.array([osee(s) for s in spectra]),
-                   rank=np.array([s.size for s in spectra]),
-                   chi_frobenius=smallest_chi(frob_ok, chi_max), chi_lower=lower,
-                   chi_bound=bound, chi_current=smallest_chi(current_ok, chi_max), current=I0)
+                   rank=np.array([s.size for s in spectra]), chi_frobenius=chi_f,
+                   chi_lower=lower, chi_bound=bound, chi_current=chi_i, current=I0)
 
 
 def barrier(model: FreeFermionRing, filling: float = 0.5, *, secular: bool = False,
