@@ -56,7 +56,9 @@ For a tolerance ``tol`` on the relative Frobenius error :math:`\|\rho-\rho_\chi\
   ``tol_current``, :math:`I(\rho_\chi) = \mathrm{Tr}(\hat I\rho_\chi)/\mathrm{Tr}\rho_\chi`
   with the Hamiltonian ring current :math:`\hat I` of ``Result.current`` (Eq. 13 / 23,
   :func:`manybody.observables.from_correlations`), evaluated in the momentum basis (a
-  real-space :math:`\rho_\chi` is taken back by :math:`\mathcal W^\dagger`).
+  real-space :math:`\rho_\chi` is taken back by :math:`\mathcal W^\dagger`);
+  ``chi_current_raw`` the same for :math:`\mathrm{Tr}(\hat I\rho_\chi)` without the trace
+  renormalization (the truncation error of the trace then adds to the current's).
 
 The smallest :math:`\chi` for the current is found on the grid :math:`\lceil 2^{j/2}\rceil`
 (the first grid point from which every larger one passes), then refined by bisection to an
@@ -110,11 +112,13 @@ def sector_density_matrix(model: FreeFermionRing, filling: float = 0.5, *, secul
     return sector, rho
 
 
-def current(model: FreeFermionRing, sector: FockSector, rho: np.ndarray) -> float:
+def current(model: FreeFermionRing, sector: FockSector, rho: np.ndarray,
+            normalize: bool = True) -> float:
     r""":math:`\mathrm{Tr}(\hat I\rho)/\mathrm{Tr}\rho`, the Hamiltonian current of
-    ``Result.current``, for a momentum-basis sector matrix (normalized here, since a truncated
-    :math:`\rho_\chi` loses its unit trace)."""
-    C = correlations(model, sector, rho) / np.trace(rho).real
+    ``Result.current``, for a momentum-basis sector matrix (normalized by default, since a
+    truncated :math:`\rho_\chi` loses its unit trace; ``normalize=False``:
+    :math:`\mathrm{Tr}(\hat I\rho)`)."""
+    C = correlations(model, sector, rho) / (np.trace(rho).real if normalize else 1.0)
     return float(observables.from_correlations(model, C)["current"])
 
 
@@ -301,12 +305,14 @@ class Barrier:
     chi_lower: int
     chi_bound: int
     chi_current: int
+    chi_current_raw: int  # the same without dividing by Tr rho_chi
     current: float  # of the exact state
 
     def summary(self) -> dict:
         return {"order": self.order, "osee": self.osee.tolist(), "rank": self.rank.tolist(),
                 "chi_frobenius": self.chi_frobenius, "chi_lower": self.chi_lower,
                 "chi_bound": self.chi_bound, "chi_current": self.chi_current,
+                "chi_current_raw": self.chi_current_raw,
                 "current": self.current, "max_osee": float(self.osee.max())}
 
 
@@ -330,22 +336,24 @@ def analyse(model: FreeFermionRing, sector: FockSector, rho: np.ndarray, order: 
     I0 = current(model, sector, rho)
     chi_max = max(s.size for s in spectra)
 
-    cache: dict[int, tuple[float, float]] = {}
+    cache: dict[int, tuple[float, float, float]] = {}
 
-    def errors(chi):  # (relative Frobenius error, |current error|) of the chi-MPS, memoized
+    def errors(chi):  # relative Frobenius error, |current error| (normalized, raw), memoized
         if chi not in cache:
-            r = truncate(vec, indices, chi)
-            cache[chi] = (np.linalg.norm(r - vec) / norm,
-                          abs(current(model, sector, back(r)) - I0))
+            r = back(truncate(vec, indices, chi))
+            cache[chi] = (np.linalg.norm(r - rho) / norm, abs(current(model, sector, r) - I0),
+                          abs(current(model, sector, r, normalize=False) - I0))
         return cache[chi]
 
     lower, bound = bound_chis(spectra, tol)
     # lower - 1 fails for any MPS, bound passes for the sequential one: bisect in between
     chi_f = smallest_chi(lambda c: errors(c)[0] <= tol, chi_max, lo=lower - 1, hi=bound)
     chi_i = smallest_chi(lambda c: errors(c)[1] < tol_current, chi_max)
+    chi_raw = smallest_chi(lambda c: errors(c)[2] < tol_current, chi_max)
     return Barrier(order=order, schmidt=spectra, osee=np.array([osee(s) for s in spectra]),
                    rank=np.array([s.size for s in spectra]), chi_frobenius=chi_f,
-                   chi_lower=lower, chi_bound=bound, chi_current=chi_i, current=I0)
+                   chi_lower=lower, chi_bound=bound, chi_current=chi_i,
+                   chi_current_raw=chi_raw, current=I0)
 
 
 def barrier(model: FreeFermionRing, filling: float = 0.5, *, secular: bool = False,

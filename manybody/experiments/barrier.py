@@ -36,25 +36,32 @@ COLOURS = {"momentum": "tab:blue", "real": "tab:red"}
 OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False, "fontsize": 7}
 
 
-def _row(model, secular: bool) -> dict:
-    """Both orders of one state, as JSON-ready summaries, with the wall time."""
+def _row(model, secular: bool, spectrum: bool = False) -> dict:
+    """Both orders of one state, as JSON-ready summaries, with the wall time; ``spectrum``:
+    also the normalized Schmidt weights at the middle cut above 1e-16."""
     t0 = time.perf_counter()
     res = bar.barrier(model, secular=secular, tol=TOL, tol_current=TOL)
-    return {"model": model.name, "L": model.L, "eps": None if secular else model.eps,
-            "secular": secular, "wall_time": time.perf_counter() - t0,
-            **{o: b.summary() for o, b in res.items()}}
+    row = {"model": model.name, "L": model.L, "eps": None if secular else model.eps,
+           "secular": secular, "wall_time": time.perf_counter() - t0,
+           **{o: b.summary() for o, b in res.items()}}
+    if spectrum:
+        for o, b in res.items():
+            w = b.schmidt[len(b.schmidt) // 2] ** 2
+            w = w / w.sum()
+            row[o]["middle_cut_weights"] = w[w > 1e-16].tolist()
+    return row
 
 
 def _table(rows: list[dict]) -> str:
     head = ("| model | L | eps | order | chi_F (1e-4) | chi_lower | chi_bound | chi_I (1e-4) | "
-            "max rank | max OSEE |\n|---|---|---|---|---|---|---|---|---|---|\n")
+            "chi_I raw | max rank | max OSEE |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for r in rows:
         for o in bar.ORDERS:
             b = r[o]
             lines.append(f"| {r['model']} | {r['L']} | {'secular' if r['secular'] else r['eps']}"
                          f" | {o} | {b['chi_frobenius']} | {b['chi_lower']} | {b['chi_bound']} "
-                         f"| {b['chi_current']} | {max(b['rank'])} | {b['max_osee']:.3f} |")
+                         f"| {b['chi_current']} | {b['chi_current_raw']} | {max(b['rank'])} | {b['max_osee']:.3f} |")
     return head + "\n".join(lines)
 
 
@@ -113,7 +120,7 @@ def fermion_barrier(out: str | Path, Ls=(6, 8, 10, 12), epsilons=(0.01, 0.02, 0.
             + [("model2", m2(L), s) for L in model2_Ls for s in (False, True)])
     rows = {"L": [], "eps": [], "model2": []}
     for kind, model, secular in tqdm(jobs, desc="fermion-barrier", disable=not progress):
-        rows[kind].append(_row(model, secular))
+        rows[kind].append(_row(model, secular, kind == "L" and model.L == Ls[-1]))
     eps_rows = sorted([r for r in rows["L"] if r["L"] == eps_L and not r["secular"]]
                       + rows["eps"], key=lambda r: r["eps"])
     eps_secular = [r for r in rows["L"] if r["L"] == eps_L and r["secular"]]
@@ -121,13 +128,16 @@ def fermion_barrier(out: str | Path, Ls=(6, 8, 10, 12), epsilons=(0.01, 0.02, 0.
     secular = {r["L"]: r for r in rows["L"] if r["secular"]}
     Lmax = Ls[-1]
 
-    fig, ((a, b), (c, d)) = plt.subplots(2, 2, figsize=(13, 9))
+    fig, ((a, b, d), (c, e, f)) = plt.subplots(2, 3, figsize=(17, 9.5))
+    f.axis("off")
     _chi_panel(a, rows["L"], "L", f"(i) model 1, $\\epsilon$ = {eps:g} (filled) and secular "
                "(open)")
     a.set_xlabel("ring size $L$ ($N = L/2$)")
     a.set_xticks(Ls)
     _chi_panel(b, eps_rows, "eps", f"(ii) model 1, $L$ = {eps_L}; dotted: secular limit")
     b.set_xscale("log")
+    b.set_xticks(epsilons, [f"{x:g}" for x in epsilons])
+    b.xaxis.set_minor_formatter(plt.NullFormatter())
     b.set_xlabel(r"$\epsilon$")
     for r in eps_secular:
         for o in bar.ORDERS:
@@ -143,11 +153,30 @@ def fermion_barrier(out: str | Path, Ls=(6, 8, 10, 12), epsilons=(0.01, 0.02, 0.
     c.set_title(f"(iii) model 1, $L$ = {Lmax}: OSEE per cut", fontsize=9)
     c.grid(alpha=0.3)
     _chi_panel(d, rows["model2"], "L", f"(iv) model 2, $\\epsilon$ = {eps:g} (filled) and "
-               "secular (open)")
+               "secular (open); lines as (i)")
+    for o in bar.ORDERS:
+        for r, ls, lab in ((finite[Lmax], "-", f"$\\epsilon$ = {eps:g}"),
+                           (secular[Lmax], ":", "secular")):
+            w = r[o]["middle_cut_weights"]
+            e.plot(np.arange(1, len(w) + 1), w, ls=ls, color=COLOURS[o], label=f"{o}, {lab}")
+    e.axhline(TOL**2, color="k", lw=0.8, ls="--")
+    e.text(1.2, TOL**2 * 2, r"$10^{-8}$ = (Frobenius tolerance)$^2$", fontsize=7)
+    e.set_xscale("log")
+    e.set_yscale("log")
+    e.set_ylim(1e-16, 1.5)
+    e.set_xlabel(r"index $i$ of the Schmidt value")
+    e.set_ylabel(r"weight $\sigma_i^2/\sum_j\sigma_j^2$ at the middle cut")
+    e.set_title(f"(v) model 1, $L$ = {Lmax}: Schmidt spectrum, middle cut", fontsize=9)
+    e.grid(alpha=0.3)
+    e.legend(fontsize=7, loc="lower left")
     d.set_xlabel("ring size $L$ ($N = L$, $M = 2L$ modes)")
     d.set_xticks(model2_Ls)
-    for ax in (a, c):
-        ax.legend(**OUTSIDE)
+    handles, labels = a.get_legend_handles_labels()
+    f.legend(handles, labels, loc="upper left", frameon=False, fontsize=9,
+             title="panels (i), (ii), (iv): solid = Frobenius, dashed = current;\n"
+                   "blue = momentum order, red = real-space order;\n"
+                   "open markers, dotted = secular (eps -> 0) state", title_fontsize=9)
+    c.legend(fontsize=7)
     fig.tight_layout()
 
     all_rows = rows["L"] + rows["eps"] + rows["model2"]
@@ -191,6 +220,7 @@ def fermion_barrier(out: str | Path, Ls=(6, 8, 10, 12), epsilons=(0.01, 0.02, 0.
         checks=checks,
         deviations=("Not a figure of the papers (issue 15, item 2). chi_F: the sequential-SVD "
                     "MPS, measured error; chi_lower/chi_bound: max/sum over cuts of the discarded "
-                    "weights of the exact state. chi_I: |I(rho_chi)/Tr rho_chi - I| < 1e-4 J. "
+                    "weights of the exact state. chi_I: |Tr(I rho_chi)/Tr rho_chi - I| < 1e-4 J "
+                    "(chi_I raw: without dividing by Tr rho_chi). "
                     "Schmidt values below 1e-10 of the largest count as zero."),
     )
