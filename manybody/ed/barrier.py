@@ -357,9 +357,17 @@ def analyse(model: FreeFermionRing, sector: FockSector, rho: np.ndarray, order: 
 
 
 def barrier(model: FreeFermionRing, filling: float = 0.5, *, secular: bool = False,
-            orders=ORDERS, tol: float = 1e-4, tol_current: float = 1e-4) -> dict[str, Barrier]:
-    """:func:`analyse` of the exact NESS (``secular``: its epsilon -> 0 limit) in each order."""
+            orders=ORDERS, populations: bool = False, tol: float = 1e-4,
+            tol_current: float = 1e-4) -> dict[str, Barrier]:
+    """:func:`analyse` of the exact NESS (``secular``: its epsilon -> 0 limit) in each order;
+    ``populations``: also, under the key "populations", its diagonal in the momentum Fock basis
+    (the classical part, every coherence dropped) in momentum order."""
     sector, rho = sector_density_matrix(model, filling, secular=secular)
     fock_w = fock_unitary(model, sector) if "real" in orders else None
-    return {o: analyse(model, sector, rho, o, tol=tol, tol_current=tol_current, fock_w=fock_w)
-            for o in orders}
+    out = {o: analyse(model, sector, rho, o, tol=tol, tol_current=tol_current, fock_w=fock_w)
+           for o in orders}
+    if populations:
+        out["populations"] = analyse(model, sector, np.diag(np.diag(rho)), "momentum", tol=tol,
+                                     tol_current=tol_current)
+        out["populations"].order = "populations"
+    return out
