@@ -149,7 +149,10 @@ def test_truncation_error_and_bounds_are_consistent():
         indices = B.cut_indices(sector)
         vec = rho if order == "momentum" else (lambda W: W @ rho @ W.conj().T)(
             B.fock_unitary(model, sector))
-        err = lambda chi: np.linalg.norm(B.truncate(vec, indices, chi) - vec)  # noqa: E731
+
+        def err(chi, vec=vec, indices=indices):
+            return np.linalg.norm(B.truncate(vec, indices, chi) - vec)
+
         assert err(b.chi_frobenius) <= 1e-3 * np.linalg.norm(vec) < err(b.chi_frobenius - 1)
         # each step's error is orthogonal to the rest: the measured error is at most the bound
         chi = b.chi_frobenius // 2
@@ -170,3 +173,18 @@ def test_pinned_bond_dimensions_at_L8():
     res = B.barrier(NonreciprocalChain(8, gamma_neq=0.5, eps=0.05))
     assert res["momentum"].chi_frobenius == 83
     assert res["real"].chi_frobenius == 221
+
+
+def test_figure_at_small_sizes(tmp_path):
+    from manybody.experiments import FIGURES
+
+    result = FIGURES["fermion-barrier"](tmp_path, Ls=(4, 6), epsilons=(0.05, 0.2), eps_L=6,
+                                        model2_Ls=(2,), progress=False)
+    assert (tmp_path / "fermion_barrier.png").exists()
+    exact = [c for c in result["checks"]
+             if c["claim"].startswith(("every sequential", "the untruncated"))]
+    assert len(exact) == 2 and all(c["passed"] for c in exact)  # the bounds, the ED current
+    import json
+    numbers = json.loads((tmp_path / "fermion_barrier.json").read_text())["numbers"]
+    assert "| nonreciprocal | 6 | 0.05 | momentum | 32 |" in numbers["table"]
+    assert "| nonreciprocal | 6 | 0.05 | populations | 6 |" in numbers["table"]

@@ -63,7 +63,8 @@ For a tolerance ``tol`` on the relative Frobenius error :math:`\|\rho-\rho_\chi\
 The smallest :math:`\chi` for the current is found on the grid :math:`\lceil 2^{j/2}\rceil`
 (the first grid point from which every larger one passes), then refined by bisection to an
 integer between it and the grid point before (assuming monotonicity there); for the Frobenius
-error by bisection between ``chi_lower`` and ``chi_bound`` (which bracket it).
+error by bisection between ``chi_lower`` and ``chi_bound`` (which bracket it; the measured
+error is assumed monotone in :math:`\chi` there).
 """
 
 from __future__ import annotations
