@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import (
+    barrier,
     bose_ring,
     rectification,
     rectification_model2,
@@ -51,6 +52,7 @@ FIGURES = {
     "ring-nnn": spin_ring_claims.ring_nnn,
     "ring-gauge": spin_ring_claims.ring_gauge,
     "bose-finite-u": bose_ring.finite_u,
+    "fermion-barrier": barrier.fermion_barrier,
 }
 
 __all__ = ["FIGURES", "Check"]

@@ -205,6 +205,7 @@ def write_gallery(out: str | Path) -> Path:
     papers = {"rect": "Rectification (tGGE)", "dot": "Triple quantum dot",
               "wire": "Source-drain wire", "ring": "Persistent-current spin ring",
               "bose": "Persistent-current ring as interacting bosons (finite U)",
+              "fermion": "Fermion rings: the entanglement barrier of the exact NESS",
               "validate": "Validation of tGGE against exact dynamics"}
     lines = ["# Gallery of reproduced figures", "",
              "Written by `manybody figure --all --out data`; each entry: the caption's claim, "
