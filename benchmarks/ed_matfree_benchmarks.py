@@ -27,6 +27,7 @@ import numba
 import numpy as np
 
 from manybody import ed
+from manybody._validate import proc_bytes
 from manybody.ed import matfree, solver
 from manybody.ed.momentum import MomentumBlock
 from manybody.models import NonreciprocalChain, RashbaZeemanChain
@@ -130,14 +131,8 @@ def large_one(name: str, L: int) -> dict:
 def _peak_rss() -> int:
     """Peak resident memory of this process in bytes: VmHWM, which starts afresh at exec
     (``ru_maxrss`` keeps the parent's peak across fork and exec), else ``ru_maxrss``."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = proc_bytes("/proc/self/status", "VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def large(name: str, L: int) -> dict:

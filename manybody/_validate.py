@@ -108,14 +108,23 @@ def available_memory() -> float:
             raise ValueError(f"MANYBODY_MEMORY_LIMIT must be bytes or a number with a unit "
                              f"(B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), got {env!r}")
         return float(m.group(1)) * _UNITS[m.group(2).upper()]
+    available = proc_bytes("/proc/meminfo", "MemAvailable")
+    if available is not None:
+        return float(available)
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
+
+
+def proc_bytes(path: str, key: str) -> int | None:
+    """A ``key: N kB`` field of a Linux /proc file (``/proc/meminfo``, ``/proc/self/status``)
+    in bytes, or None where the file or the field does not exist."""
     try:
-        with open("/proc/meminfo") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
+    return None
 
 
 def _bytes(x: float) -> str:

@@ -20,14 +20,15 @@ fast at large U, the occupation (hence the continuity value) fast at small U. Th
 is an honest indicator of the truncation error; a point is drawn filled when it is below
 :data:`AGREE`.
 
-Beyond the ED: the MPO engine (:func:`mpo.steady_state`, local dimension (n_max + 1)^2 = 16)
-on a ring of :data:`MPO_L` sites at n_max = 3, where the symmetric ED no longer fits (4^12
-ket-bra pairs), at the strong repulsions where n_max = 3 is converged (ring of 4: the current
-changes by 2e-3 from n_max = 3 to 5 at U = 30, by 1.5e-2 at U = 10). Its error bar is the
-engine's budget (Trotter, truncation, stopping) and does not include the truncation in n_max;
-the same run on the ring of 5 is checked against the ED at the same n_max.
-Larger U needs far more steps: the ring of 5 at U = 100 had not converged after 20 CPU
-minutes (70 s at U = 30).
+Beside the ED: the MPO engine (:func:`mpo.steady_state`, local dimension (n_max + 1)^2 = 16)
+at n_max = 3 on the ring of 5 (against the ED at the same n_max) and of 6 (where the
+symmetric ED no longer fits: 4^12 ket-bra pairs), at U = 10 and 30, where n_max = 3 is
+close to converged (ring of 4: the current changes by 1.5e-2 and 2e-3 from n_max = 3 to 5).
+Its error bar is the engine's budget (Trotter, truncation, stopping), not the n_max
+truncation. Measured reach at chi = 32: the ring of 5 takes about 70 s at U = 10 and 30; the
+ring of 6, 3.5 min at U = 10, while at U = 30 its coarser-truncation phase (chi = 24) had not
+settled after 230 time units (45 min, discarded weight 0.4); the ring of 5 at U = 100 had
+not converged after 20 CPU minutes.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ U_VALUES = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 N_MAX = {3: 7, 4: 5, 5: 3}  # the largest truncation per ring size (ED cost ~ (n_max+1)^(2L))
 AGREE = 0.02  # |direct - continuity| below which a point counts as converged in n_max
 COLOURS = {3: "C0", 4: "C1", 5: "C2"}
-MPO_L, MPO_N_MAX, MPO_U = 6, 3, (10.0, 30.0)  # the MPO points (module docstring)
-MPO_CHECK = (5, 30.0)  # (L, U) of the MPO run checked against the ED at n_max = N_MAX[5] = 3
+MPO_N_MAX = 3
+MPO_RUNS = ((5, 10.0), (5, 30.0), (6, 10.0))  # (L, U) of the MPO points (module docstring)
+MPO_COLOURS = {5: "C2", 6: "C3"}
+SERIES = ("C5", "C6", "C9")  # current against L at U = 3, 10, U_max (spins are grey)
 
 
 def continuity_current(n: float, alpha: float, delta: float, kappa: float) -> float:
@@ -87,8 +90,8 @@ def _mpo(L: int, U: float, max_bond: int, runs_dir: Path):
 def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict:
     r"""Steady-state current per bond and occupation of the boson ring against U, from the
     Gaussian state (U = 0) to U = ``U_max``, on rings of 3, 4, 5 sites (exact, truncated at
-    :data:`N_MAX`) and of :data:`MPO_L` sites (MPO of bond dimension ``max_bond`` at
-    :data:`MPO_U` up to ``U_max``), beside the spin ring; the convergence in n_max; the
+    :data:`N_MAX`) and by MPO of bond dimension ``max_bond`` (:data:`MPO_RUNS`, those up to
+    ``U_max``), beside the spin ring; the convergence in n_max; the
     current against L. MPO runs checkpoint to ``out/mpo_runs`` and a rerun resumes."""
     U_max = real("U_max", U_max, 10.0)
     if not (isinstance(max_bond, int) and max_bond >= 2):
@@ -105,11 +108,9 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
     series = {U: [_exact(3, U, n) for n in range(1, N_MAX[3])] + [rows[3][Us.index(U)]]
               for U in (0.0, U_max)}  # the largest truncation is the L = 3 row already solved
     runs_dir = Path(out) / "mpo_runs"
-    mpo_U = [u for u in MPO_U if u <= U_max]
-    mpo_rows = [_mpo(MPO_L, U, max_bond, runs_dir)
-                for U in tqdm(mpo_U, desc=f"MPO L={MPO_L}", leave=False)]
-    check_L, check_U = MPO_CHECK
-    mpo_check = _mpo(check_L, check_U, max_bond, runs_dir) if check_U <= U_max else None
+    mpo_runs = [(L, U) for L, U in MPO_RUNS if U <= U_max]
+    mpo_rows = [_mpo(L, U, max_bond, runs_dir)
+                for L, U in tqdm(mpo_runs, desc="MPO", leave=False)]
 
     fig, ((a, b), (cc, d)) = plt.subplots(2, 2, figsize=(12, 8.5))
     for L, row in rows.items():
@@ -130,12 +131,14 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
     mpo_n = np.array([np.mean(r.n) for r in mpo_rows])
     mpo_err = np.array([r.diagnostics["error"] for r in mpo_rows])
     mpo_ok = np.abs(mpo_I - cont(mpo_n)) < AGREE
-    for ok, mfc in ((mpo_ok, "C3"), (~mpo_ok, "none")):
-        a.errorbar(np.array(mpo_U)[ok], mpo_I[ok], yerr=mpo_err[ok], fmt="D", color="C3",
-                   mfc=mfc, capsize=3, label=f"L = {MPO_L}, n_max = {MPO_N_MAX}, MPO "
-                                             f"(χ = {max_bond})" if mfc == "C3" else None)
-    a.plot(mpo_U, cont(mpo_n), "s", mfc="none", ms=4, color="C3")
-    b.plot(mpo_U, mpo_n, "D", color="C3", label=f"L = {MPO_L}, MPO")
+    for L in sorted({L for L, _ in mpo_runs}):
+        i = [k for k, (n, _) in enumerate(mpo_runs) if n == L]
+        U_L, col = [mpo_runs[k][1] for k in i], MPO_COLOURS[L]
+        for k, u in zip(i, U_L, strict=True):
+            a.errorbar([u], [mpo_I[k]], yerr=[mpo_err[k]], fmt="D", color=col, capsize=3,
+                       mfc=col if mpo_ok[k] else "none", ms=7, zorder=3)
+        a.plot([], [], "D", color=col, label=f"L = {L}, n_max = {MPO_N_MAX}, MPO (χ = {max_bond})")
+        b.plot(U_L, mpo_n[i], "D", color=col, mfc="none", ms=8, label=f"L = {L}, MPO")
     a.plot([], [], "s", mfc="none", color="gray", label="continuity: from $\\langle n\\rangle$")
     a.plot([], [], "*", color="gray", mec="k", ms=11, label="U = 0, exact (Gaussian)")
     a.plot([], [], "--", color="gray", label="spin ring (n_max = 1)")
@@ -173,19 +176,18 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
     d.plot(Lg, [gauss[L].current for L in Lg], "*-", color="k", ms=7, label="U = 0 (Gaussian)")
     Ls = np.array(sorted(spins))
     d.plot(Ls, [spins[L].current for L in Ls], "D--", color="gray", label="spin ring")
-    for k, U in enumerate(u for u in (3.0, 30.0, U_max) if u in Us):
+    for k, U in enumerate(u for u in (3.0, 10.0, U_max) if u in Us):
         i = Us.index(U)
         pts = [(L, rows[L][i][0], abs(rows[L][i][0] - cont(rows[L][i][1])) < AGREE)
                for L in sorted(rows)]
         d.plot([p[0] for p in pts], [p[1] if p[2] else np.nan for p in pts], "o-",
-               color=f"C{5 + k}", label=f"U = {U:g} (ED, direct)")
+               color=SERIES[k], label=f"U = {U:g} (ED, direct)")
         d.plot([p[0] for p in pts if not p[2]], [p[1] for p in pts if not p[2]], "o",
-               mfc="none", color=f"C{5 + k}")
-        if U in mpo_U:
-            j = mpo_U.index(U)
-            d.errorbar([MPO_L], [mpo_I[j]], yerr=[mpo_err[j]], fmt="D", color=f"C{5 + k}",
-                       mfc=f"C{5 + k}" if mpo_ok[j] else "none", capsize=3,
-                       label=f"U = {U:g} (MPO)")
+               mfc="none", color=SERIES[k])
+        j = [i for i, (_, u) in enumerate(mpo_runs) if u == U]
+        if j:
+            d.errorbar([mpo_runs[i][0] for i in j], mpo_I[j], yerr=mpo_err[j], fmt="D",
+                       color=SERIES[k], mfc="none", capsize=3, label=f"U = {U:g} (MPO)")
     d.axhline(0, color="k", lw=0.5)
     d.set(xlabel="L", ylabel=r"$\langle I^\eta\rangle$ per bond [$\mu$]",
           title="current against L (open: not converged in n_max)")
@@ -208,12 +210,12 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
         Check(f"U = {U_max:g}, L = 3: the two estimators agree at n_max = {N_MAX[3]}",
               rows[3][i_max][0], cont(rows[3][i_max][1]), 5e-3, "continuity equation"),
     ]
-    if mpo_check is not None:
-        ed_I = rows[check_L][Us.index(check_U)][0] if check_U in Us else \
-            _exact(check_L, check_U, MPO_N_MAX)[0]
-        checks.append(Check(f"MPO = ED on the ring of {check_L} at U = {check_U:g}, n_max = "
-                            f"{MPO_N_MAX}, within the MPO error bar", ed_I, mpo_check.current,
-                            mpo_check.diagnostics["error"], "ED"))
+    for (L, U), r in zip(mpo_runs, mpo_rows, strict=True):
+        if L in rows and N_MAX[L] == MPO_N_MAX:
+            ed_I = rows[L][Us.index(U)][0] if U in Us else _exact(L, U, MPO_N_MAX)[0]
+            checks.append(Check(f"MPO = ED on the ring of {L} at U = {U:g}, n_max = "
+                                f"{MPO_N_MAX}, within the MPO error bar", ed_I, r.current,
+                                r.diagnostics["error"], "ED"))
     numbers = {"U": Us, "n_max": {str(L): N_MAX[L] for L in N_MAX},
                **{f"L{L}_current_direct": [r[0] for r in rows[L]] for L in rows},
                **{f"L{L}_occupation": [r[1] for r in rows[L]] for L in rows},
@@ -224,7 +226,7 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
                **{f"convergence_U{U:g}_direct": [r[0] for r in series[U]] for U in series},
                **{f"convergence_U{U:g}_occupation": [r[1] for r in series[U]]
                   for U in series},
-               "mpo_L": MPO_L, "mpo_n_max": MPO_N_MAX, "mpo_U": mpo_U,
+               "mpo_L": [L for L, _ in mpo_runs], "mpo_U": [U for _, U in mpo_runs],
                "mpo_current": mpo_I.tolist(), "mpo_error": mpo_err.tolist(),
                "mpo_occupation": mpo_n.tolist(), "mpo_current_continuity": cont(mpo_n).tolist(),
                "mpo_bond_dimension": [int(r.diagnostics["bond_dimension"]) for r in mpo_rows],
@@ -232,7 +234,7 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
     return write_figure(
         fig, out, "bose_finite_u", {**COUPLINGS, "U_max": U_max, "n_max": N_MAX,
                                     "boundary": "periodic", "max_bond": max_bond,
-                                    "mpo_L": MPO_L, "mpo_n_max": MPO_N_MAX},
+                                    "mpo_runs": mpo_runs, "mpo_n_max": MPO_N_MAX},
         numbers,
         claim="Open question of the paper (Eqs. 1-4, finite U): the dissipative persistent "
               "current of the boson ring from U = 0 (Gaussian, exact) to strong repulsion, "
@@ -241,8 +243,8 @@ def finite_u(out: str | Path, U_max: float = 1000.0, max_bond: int = 32) -> dict
         deviations="Not a figure of the paper (it studies spins only). alpha = 2, delta = 1, "
                    "mu = 1 are its Fig. 5 (lower) values; kappa = 1 is our choice: at kappa = 0 "
                    "even rings have an undamped mode at U = 0 (no Gaussian steady state) and the "
-                   "truncation converges slowly near it. MPO points (ring of 6, n_max = 3, "
-                   "U = 10, 30): their bars are the engine's budget (4x the change under chi -> "
-                   "3 chi/4), not the n_max truncation. Finding: U -> infinity is not the spin "
-                   "ring, because the gain parts of the jumps fill singly occupied sites "
-                   "whatever U (manybody.models.bose_ring).")
+                   "truncation converges slowly near it. MPO points (n_max = 3; ring of 5 at "
+                   "U = 10, 30, ring of 6 at U = 10): their bars are the engine's budget (4x "
+                   "the change under chi -> 3 chi/4), not the n_max truncation. Finding: "
+                   "U -> infinity is not the spin ring, because the gain parts of the jumps "
+                   "fill singly occupied sites whatever U (manybody.models.bose_ring).")
