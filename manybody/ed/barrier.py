@@ -77,7 +77,7 @@ import numpy as np
 from .. import observables
 from ..models.base import FreeFermionRing
 from .fock import FockSector
-from .momentum import stationary_solve
+from .limits import secular_density_matrix
 from .solver import _sector, correlations, lindblad_operators, momentum_block
 
 ORDERS = ("momentum", "real")
@@ -97,20 +97,13 @@ def sector_density_matrix(model: FreeFermionRing, filling: float = 0.5, *, secul
     the current of this matrix equals theirs.
     """
     sector = _sector(model, filling)
-    H, c_ops = lindblad_operators(model, sector)
-    block = momentum_block(model, sector, H, c_ops)
     what = f"{type(model).__name__}(L={model.L}, N={sector.n_particles})"
     if not secular:
+        H, c_ops = lindblad_operators(model, sector)
+        block = momentum_block(model, sector, H, c_ops)
         x = block.steady_state(block.superoperator(H, c_ops), tol, what=what)
         return sector, block.unpack(x, sector.dim)
-    D = block.superoperator(0 * H, c_ops)
-    E = H.diagonal().real
-    s, sp = block.pairs()
-    keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= 1e-9 * max(np.ptp(E), 1.0))
-    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep], what=what + " secular")
-    rho = np.zeros((sector.dim, sector.dim), dtype=complex)
-    rho[s[keep], sp[keep]] = x
-    return sector, rho
+    return sector, secular_density_matrix(model, sector, what=what + " secular")[0]
 
 
 def current(model: FreeFermionRing, sector: FockSector, rho: np.ndarray,

@@ -62,17 +62,7 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     degeneracy_tol = _validate.real("degeneracy_tol", degeneracy_tol, 0.0, 1e-3, open_lo=True)
     sector = _sector(model, filling)
     what = f"{type(model).__name__}(L={model.L}, N={sector.n_particles}) in the secular limit"
-    H, c_ops = lindblad_operators(model, sector)
-    block = momentum_block(model, sector, H, c_ops)
-    D = block.superoperator(0 * H, c_ops)
-    E = H.diagonal().real
-    s, sp = block.pairs()
-    scale = max(np.ptp(E), 1.0)
-    keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * scale)
-    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep], what=what)
-    residual = float(np.abs(D[keep][:, keep] @ x).max())
-    rho = np.zeros((sector.dim, sector.dim), dtype=complex)
-    rho[s[keep], sp[keep]] = x
+    rho, residual, solved_dim = secular_density_matrix(model, sector, degeneracy_tol, what)
     C = correlations(model, sector, rho)
     checks = fermion_state_checks(rho, C, what)
     obs = observables.from_correlations(model, C)
@@ -81,9 +71,33 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
         options={"filling": float(filling), "degeneracy_tol": degeneracy_tol},
         momenta=model.momenta, **obs,
         diagnostics={"residual": residual, "sector_dim": sector.dim,
-                     "solved_dim": int(keep.size), "coherences": int(keep.size - sector.dim),
+                     "solved_dim": solved_dim, "coherences": solved_dim - sector.dim,
                      **checks, "wall_time": time.perf_counter() - t0},
     )
+
+
+def secular_density_matrix(model: FreeFermionRing, sector: FockSector,
+                           degeneracy_tol: float = 1e-9,
+                           what: str = "the secular block") -> tuple[np.ndarray, float, int]:
+    r"""``(rho, residual, solved_dim)``: the secular NESS as a dense sector matrix.
+
+    The dissipator (the Liouvillian without :math:`H_0`) restricted to the pairs
+    :math:`\rho_{ss'}` of equal momentum whose energies differ by at most ``degeneracy_tol``
+    times the many-body bandwidth (at least 1), solved with Tr = 1
+    (:func:`~manybody.ed.momentum.stationary_solve`); ``residual`` is the largest entry of
+    that restricted dissipator applied to the solution, ``solved_dim`` the number of pairs.
+    """
+    H, c_ops = lindblad_operators(model, sector)
+    block = momentum_block(model, sector, H, c_ops)
+    D = block.superoperator(0 * H, c_ops)
+    E = H.diagonal().real
+    s, sp = block.pairs()
+    keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * max(np.ptp(E), 1.0))
+    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep], what=what)
+    residual = float(np.abs(D[keep][:, keep] @ x).max())
+    rho = np.zeros((sector.dim, sector.dim), dtype=complex)
+    rho[s[keep], sp[keep]] = x
+    return rho, residual, int(keep.size)
 
 
 def exclusion_generator(model: FreeFermionRing, sector: FockSector) -> sparse.csr_matrix:
