@@ -318,8 +318,11 @@ def _validate(args: argparse.Namespace) -> int:
         raise ValueError(f"--eps applies to the exact NESS, which handles L <= {largest} for "
                          f"{args.model}; no --L ring is that small")
     if args.dynamics_L is not None:  # before the comparison's work
-        validation.require_exact(args.model, "L (--dynamics-L)", [args.dynamics_L], methods=("ed",))
-    given = {}  # the library's defaults where an option was not given
+        validation.require_exact(args.model, "L (--dynamics-L)", [args.dynamics_L],
+                                 methods=("dynamics",))
+    refuse_foreign_options(args, {"nonreciprocal": {"delta", "delta_prime"}})
+    given = {k: getattr(args, k) for k in ("delta", "delta_prime")  # the library's defaults
+             if getattr(args, k) is not None}  # where an option was not given
     if args.eps is not None:
         given["epsilons"] = tuple(args.eps)
     if args.kmc_sweeps is not None:
@@ -335,8 +338,10 @@ def _validate(args: argparse.Namespace) -> int:
             line += f"  kmc={row['kmc']:+.6f}({row['kmc_error']:.1e})"
         if "exact" in row:
             line += "  exact(eps)=" + ",".join(f"{v:+.6f}" for v in row["exact"])
+            line += "  I_D/eps=" + ",".join(f"{v:+.4f}" for v in row["exact_dissipative_per_eps"])
         print(line)
     print(f"eps-power of |I_exact - I_secular|: {result['fits']}")
+    print(f"Wick's I_D/eps in the large-L tGGE state: {result['wick']:+.6f}")
     print(f"wrote {result['png']} and {result['json']}")
     if args.dynamics_L is not None:
         paths = validation.validate_dynamics(args.out, args.model, L=args.dynamics_L,
@@ -430,6 +435,9 @@ def make_parser() -> argparse.ArgumentParser:
     val.add_argument("--kmc-sweeps", type=int, default=None,
                      help="Monte Carlo sweeps per --kmc-L ring; default 50000")
     val.add_argument("--gamma-neq", type=FLOAT, default=0.5, help="gamma_neq in [0, 1]")
+    for flag in ("--delta", "--delta-prime"):  # real delta, delta': beyond tGGE (README)
+        dest, typ, text = MODEL_OPTIONS[flag]
+        val.add_argument(flag, dest=dest, type=typ, default=None, help=text)
     val.add_argument("--out", default="out", help="output folder (default ./out)")
     val.add_argument("--dynamics-L", type=int, default=None,
                      help="also overlay exact and tGGE dynamics (eps = 0.05) at this L")

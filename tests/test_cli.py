@@ -296,15 +296,15 @@ def test_bad_values_are_refused_naming_the_option(argv, message, tmp_path, capsy
 
 def test_validate_tgge_refuses_sizes_beyond_every_exact_method(tmp_path, capsys):
     """Issue 12: ``validate-tgge --L 30`` exited 0 after skipping every exact method. The
-    limits in the message come from manybody.ed (12 and 20 for model 1 at half filling)."""
+    limits in the message come from manybody.ed (16 and 20 for model 1 at half filling)."""
     for Ls in (["30"], ["4", "30"]):
         code, err = run(["validate-tgge", "--L", *Ls, "--out", str(tmp_path)], capsys)
         assert code == 2 and "ring size 30 in Ls (--L)" in err
-        assert "exact NESS: L <= 12" in err and "exclusion process: L <= 20" in err
+        assert "exact NESS: L <= 16" in err and "exclusion process: L <= 20" in err
         assert "--kmc-L" in err
     code, err = run(["validate-tgge", "--model", "rashba-zeeman", "--L", "12",
                      "--out", str(tmp_path)], capsys)
-    assert code == 2 and "exact NESS: L <= 6" in err and "exclusion process: L <= 10" in err
+    assert code == 2 and "exact NESS: L <= 8" in err and "exclusion process: L <= 10" in err
     code, err = run(["validate-tgge", "--L", "4", "--dynamics-L", "14", "--out", str(tmp_path)],
                     capsys)
     assert code == 2 and "ring size 14 in L (--dynamics-L)" in err
@@ -317,7 +317,9 @@ def test_validate_tgge_refuses_sizes_beyond_every_exact_method(tmp_path, capsys)
     (["--L", "4", "--kmc-L", "4"], "in both Ls (--L) and kmc_Ls (--kmc-L)"),
     (["--L", "4", "--kmc-L", "31"], "ring size 31 in kmc_Ls (--kmc-L)"),
     (["--L", "4", "--eps", "0"], "eps must lie in"),
-    (["--L", "14", "--eps", "0.1"], "--eps applies to the exact NESS, which handles L <= 12"),
+    (["--L", "18", "--eps", "0.1"], "--eps applies to the exact NESS, which handles L <= 16"),
+    (["--model", "rashba-zeeman", "--L", "4", "--delta", "1.3"],
+     "--delta belongs to --model nonreciprocal"),
 ])
 def test_validate_tgge_bad_input_before_work(extra, message, tmp_path, capsys):
     code, err = run(["validate-tgge", *extra, "--out", str(tmp_path)], capsys)
@@ -325,12 +327,12 @@ def test_validate_tgge_bad_input_before_work(extra, message, tmp_path, capsys):
 
 
 def test_validate_tgge_mixed_sizes_say_what_they_skip(tmp_path, capsys):
-    """L = 14 is past the exact NESS but within the exclusion process: computed with a warning
+    """L = 18 is past the exact NESS but within the exclusion process: computed with a warning
     naming the skipped methods; its row has the exclusion current and no exact one."""
-    code, err = run(["validate-tgge", "--L", "4", "14", "--eps", "0.5", "--out",
+    code, err = run(["validate-tgge", "--L", "4", "18", "--eps", "0.5", "--out",
                      str(tmp_path)], capsys)
     assert code == 0
-    assert "warning: ring size 14 in Ls (--L) is computed without the exact NESS and the " \
+    assert "warning: ring size 18 in Ls (--L) is computed without the exact NESS and the " \
            "secular limit" in err
     rows = json.loads((tmp_path / "validate_tgge_nonreciprocal.json").read_text())
     rows = rows["numbers"]["rows"]
@@ -343,12 +345,15 @@ def test_exact_reach_matches_the_sectors_manybody_ed_builds():
     sectors at L and at the next L with an integer particle number)."""
     from manybody.ed.fock import FockSector
     from manybody.ed.limits import MAX_EXCLUSION_DIM
-    from manybody.ed.solver import MAX_SPARSE_SECTOR_DIM
+    from manybody.ed.solver import MAX_SECTOR_DIM, MAX_SPARSE_SECTOR_DIM
     from manybody.experiments.validation import exact_reach
 
     for model, bands in (("nonreciprocal", 1), ("rashba-zeeman", 2)):
         reach = exact_reach(model)
-        for method, limit in (("ed", MAX_SPARSE_SECTOR_DIM), ("exclusion", MAX_EXCLUSION_DIM)):
+        assert (reach["ed"], reach["dynamics"]) == ((16, 12) if bands == 1 else (8, 6))
+        for method, limit in (("ed", MAX_SECTOR_DIM), ("secular", MAX_SECTOR_DIM),
+                              ("dynamics", MAX_SPARSE_SECTOR_DIM),
+                              ("exclusion", MAX_EXCLUSION_DIM)):
             L = reach[method]
             FockSector(L * bands, L * bands // 2, max_dim=limit)
             with pytest.raises(ValueError):

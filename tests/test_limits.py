@@ -1,6 +1,7 @@
 """The epsilon -> 0 limits: secular NESS, exclusion process, canonical projection of tGGE."""
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -167,3 +168,82 @@ def test_h0_crossing_rule_decided_by_the_secular_limit():
     assert sec["dissipator"] == pytest.approx(sec["velocity"], abs=1e-10)
     err = {rule: abs(exc[rule] - sec["dissipator"]) for rule in exc}
     assert err["dissipator"] < 0.75 * err["velocity"]
+
+
+@pytest.mark.parametrize("model", [NonreciprocalChain(8, gamma_neq=0.5, eps=0.1),
+                                   RashbaZeemanChain(4, gamma_neq=0.9, eps=0.1)])
+def test_restricted_superoperator_is_the_slice_of_the_block_superoperator(model):
+    """The secular limit's builder (no whole superoperator) against slicing the whole one."""
+    from manybody.ed.solver import _sector, lindblad_operators, momentum_block
+
+    sector = _sector(model, 0.5)
+    H, c_ops = lindblad_operators(model, sector)
+    block = momentum_block(model, sector, H, c_ops)
+    S = block.superoperator(H, c_ops)
+    keep = np.sort(np.random.default_rng(1).choice(block.dim, block.dim // 3, replace=False))
+    part = block.restricted(H, c_ops, keep)
+    assert part.shape == (keep.size, keep.size)
+    assert abs(part - S[keep][:, keep]).max() < 1e-13 * abs(S).max()
+    assert abs(block.restricted(H, c_ops, np.arange(block.dim)) - S).max() == 0.0
+    assert block.restricted(H, c_ops, np.array([], dtype=int)).nnz == 0
+
+
+def test_secular_limit_reaches_L14_and_keeps_its_relations():
+    """L = 14 (25 572 kept pairs, 6 s): the matrix-free sizes of the exact NESS. The secular
+    state is physical (checks), its coherences are the degenerate pairs, its current is within
+    the L = 8-12 trend of the distance to the exclusion process (1e-6 to 1e-3 J)."""
+    m = NonreciprocalChain(14, gamma_neq=0.5)
+    sec, exc = ed.secular_steady_state(m), ed.exclusion_steady_state(m)
+    assert sec.diagnostics["sector_dim"] == 3432 and sec.diagnostics["coherences"] == 22140
+    assert sec.diagnostics["residual"] < 1e-11 and sec.diagnostics["trace_error"] < 1e-12
+    assert sec.particle_number == pytest.approx(7.0, abs=1e-11)
+    assert 1e-6 < abs(sec.current - exc.current) < 1e-3
+    assert sec.current == pytest.approx(0.0378130027643, abs=1e-12)  # this solver, 2026-11-30
+
+
+@pytest.mark.slow
+def test_exact_ness_at_L14_tends_to_the_secular_limit_linearly():
+    """Matrix-free exact NESS at L = 14 (about a minute per eps) against the secular limit."""
+    sec = ed.secular_steady_state(NonreciprocalChain(14, gamma_neq=0.5)).current
+    dev = [ed.steady_state(NonreciprocalChain(14, gamma_neq=0.5, eps=e)).current - sec
+           for e in (0.01, 0.005)]
+    assert dev[0] / dev[1] == pytest.approx(2.0, rel=0.05)
+
+
+def test_exact_points_are_saved_and_read_back(tmp_path, monkeypatch):
+    """validate-tgge's checkpoint: a finished point is read back by a rerun with the same
+    parameters (the solver is not called), another parameter set is solved anew."""
+    from manybody.experiments import validation
+
+    first = validation.exact_point("nonreciprocal", 6, 0.05, 0.5, {"gamma_neq": 0.5}, tmp_path)
+    calls = []
+    monkeypatch.setattr(validation.ed, "steady_state",
+                        lambda *a, **k: calls.append(a) or first)
+    again = validation.exact_point("nonreciprocal", 6, 0.05, 0.5, {"gamma_neq": 0.5}, tmp_path)
+    assert not calls and again.current == first.current
+    assert again.dissipative_currents == first.dissipative_currents
+    np.testing.assert_array_equal(again.occupations, first.occupations)
+    validation.exact_point("nonreciprocal", 6, 0.05, 0.5, {"gamma_neq": 0.6}, tmp_path)
+    validation.exact_point("nonreciprocal", 6, 0.02, 0.5, {"gamma_neq": 0.5}, tmp_path)
+    assert len(calls) == 2 and len(list(tmp_path.iterdir())) == 3
+
+
+def test_validate_tgge_exact_epsilons_name_and_wick(tmp_path):
+    """Per-size couplings (the costly rings), the file stem, Wick's large-L value (equal at
+    both sizes, the 0.2032 of the README for real delta, delta') and the 1/L check of the
+    dissipative current, which runs where that current is not small."""
+    from manybody.experiments.validation import validate_tgge
+
+    with pytest.raises(ValueError, match=r"exact_epsilons names ring sizes \[8\]"):
+        validate_tgge(tmp_path, Ls=(4,), exact_epsilons={8: (0.1,)}, progress=False)
+    r = validate_tgge(tmp_path, Ls=(4, 6, 8), epsilons=(0.02,), exact_epsilons={8: (0.01,)},
+                      delta=1.3, delta_prime=0.4, name="real", progress=False)
+    assert r["json"] == str(tmp_path / "real.json") and (tmp_path / "real.png").is_file()
+    assert [row["eps"] for row in r["rows"]] == [[0.02], [0.02], [0.01]]
+    record = json.loads((tmp_path / "real.json").read_text())
+    wick = record["numbers"]["wick_large_L"]
+    assert wick["64"] == pytest.approx(wick["128"], abs=1e-12)
+    assert wick["128"] == pytest.approx(0.20320, abs=1e-5)
+    check = [c for c in record["checks"] if c["claim"].startswith("dissipative current")]
+    assert len(check) == 1 and check[0]["passed"]  # L (I_D/eps - Wick): 0.1366, 0.1440
+    assert len(list((tmp_path / "exact_runs").iterdir())) == 3  # one file per exact point

@@ -77,10 +77,11 @@ import numpy as np
 from .. import observables
 from ..models.base import FreeFermionRing
 from .fock import FockSector
-from .limits import secular_density_matrix
-from .solver import _sector, correlations, lindblad_operators, momentum_block
+from .limits import secular_state
+from .solver import _sector, _solve_block, correlations, lindblad_operators
 
 ORDERS = ("momentum", "real")
+MAX_BARRIER_DIM = 3432  # model 1 up to L = 14 (dense rho and W: 190 MB each), model 2 to L = 7
 RANK_CUTOFF = 1e-10
 """Schmidt values below this fraction of the largest are dropped (the GMRES solve is accurate
 to about 1e-12; they carry < 1e-20 of the weight and do not move any needed chi)."""
@@ -91,19 +92,20 @@ def sector_density_matrix(model: FreeFermionRing, filling: float = 0.5, *, secul
                           tol: float = 1e-12) -> tuple[FockSector, np.ndarray]:
     r"""The exact sector NESS :math:`\rho` as a dense matrix (momentum Fock basis).
 
-    The same solve as :func:`manybody.ed.steady_state` (zero momentum-difference block, GMRES)
-    or, with ``secular=True``, as :func:`manybody.ed.secular_steady_state` (the dissipator
-    projected on the degenerate pairs), which return only observables; the tests check that
-    the current of this matrix equals theirs.
+    The solve of :func:`manybody.ed.steady_state` (zero momentum-difference block, sparse or
+    matrix-free) or, with ``secular=True``, of :func:`manybody.ed.secular_steady_state` (the
+    dissipator projected on the degenerate pairs), which return only observables; the tests
+    check that the current of this matrix equals theirs. Sectors of up to
+    ``MAX_BARRIER_DIM`` states (the dense matrix and the real-space transform).
     """
-    sector = _sector(model, filling)
+    sector = _sector(model, filling, MAX_BARRIER_DIM, "MAX_BARRIER_DIM")
     what = f"{type(model).__name__}(L={model.L}, N={sector.n_particles})"
-    if not secular:
+    if secular:
+        x, block, *_ = secular_state(model, sector, what=what + " secular")
+    else:
         H, c_ops = lindblad_operators(model, sector)
-        block = momentum_block(model, sector, H, c_ops)
-        x = block.steady_state(block.superoperator(H, c_ops), tol, what=what)
-        return sector, block.unpack(x, sector.dim)
-    return sector, secular_density_matrix(model, sector, what=what + " secular")[0]
+        x, block, *_ = _solve_block(model, sector, H, c_ops, tol, what)
+    return sector, block.unpack(x, sector.dim)
 
 
 def current(model: FreeFermionRing, sector: FockSector, rho: np.ndarray,

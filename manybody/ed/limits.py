@@ -22,10 +22,10 @@ from .. import _validate, observables
 from ..errors import UnphysicalStateError
 from ..models.base import FreeFermionRing
 from ..result import Result
-from .checks import PHYSICAL_TOL, fermion_state_checks
+from .checks import PHYSICAL_TOL, fermion_block_checks
 from .fock import FockSector
-from .momentum import stationary_solve
-from .solver import _sector, correlations, lindblad_operators, momentum_block
+from .momentum import MomentumBlock, stationary_solve
+from .solver import MAX_SECTOR_DIM, _sector, block_correlations, lindblad_operators
 
 MAX_EXCLUSION_DIM = 200_000  # model 1 at half filling: L = 20 (184 756 states)
 
@@ -39,7 +39,8 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     model : FreeFermionRing
         Its :math:`\epsilon` drops out (the projected dissipator is linear in it).
     filling : float
-        N / M with integer N.
+        N / M with integer N; the sector may hold up to ``MAX_SECTOR_DIM`` states (model 1 to
+        L = 16, model 2 to L = 8 at half filling), as for :func:`manybody.ed.steady_state`.
     degeneracy_tol : float
         Many-body energies closer than this (times the bandwidth) count as degenerate.
 
@@ -48,7 +49,7 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     Result
         As :func:`manybody.ed.steady_state`; ``diagnostics["coherences"]`` counts the kept
         off-diagonal entries (degenerate states of equal momentum), and the physical checks of
-        :func:`~manybody.ed.checks.fermion_state_checks`.
+        :func:`~manybody.ed.checks.fermion_block_checks`.
 
     Raises
     ------
@@ -60,11 +61,11 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     """
     t0 = time.perf_counter()
     degeneracy_tol = _validate.real("degeneracy_tol", degeneracy_tol, 0.0, 1e-3, open_lo=True)
-    sector = _sector(model, filling)
+    sector = _sector(model, filling, MAX_SECTOR_DIM, "MAX_SECTOR_DIM")
     what = f"{type(model).__name__}(L={model.L}, N={sector.n_particles}) in the secular limit"
-    rho, residual, solved_dim = secular_density_matrix(model, sector, degeneracy_tol, what)
-    C = correlations(model, sector, rho)
-    checks = fermion_state_checks(rho, C, what)
+    x, block, residual, solved_dim = secular_state(model, sector, degeneracy_tol, what)
+    C = block_correlations(model, sector, block, x)
+    checks = fermion_block_checks(block.blocks(x), C, what)
     obs = observables.from_correlations(model, C)
     return Result(
         method="ed-secular", kind="steady_state", model=model.params(),
@@ -76,28 +77,35 @@ def secular_steady_state(model: FreeFermionRing, filling: float = 0.5, *,
     )
 
 
-def secular_density_matrix(model: FreeFermionRing, sector: FockSector,
-                           degeneracy_tol: float = 1e-9,
-                           what: str = "the secular block") -> tuple[np.ndarray, float, int]:
-    r"""``(rho, residual, solved_dim)``: the secular NESS as a dense sector matrix.
+def secular_state(model: FreeFermionRing, sector: FockSector, degeneracy_tol: float = 1e-9,
+                  what: str = "the secular block") -> tuple[np.ndarray, MomentumBlock, float,
+                                                             int]:
+    r"""``(x, block, residual, solved_dim)``: the secular NESS as a vector of the zero
+    momentum-difference ``block`` (zero outside the kept pairs).
 
     The dissipator (the Liouvillian without :math:`H_0`) restricted to the pairs
     :math:`\rho_{ss'}` of equal momentum whose energies differ by at most ``degeneracy_tol``
-    times the many-body bandwidth (at least 1), solved with Tr = 1
-    (:func:`~manybody.ed.momentum.stationary_solve`); ``residual`` is the largest entry of
-    that restricted dissipator applied to the solution, ``solved_dim`` the number of pairs.
+    times the many-body bandwidth (at least 1)
+    (:meth:`~manybody.ed.momentum.MomentumBlock.restricted`, never the whole superoperator),
+    solved with Tr = 1 (:func:`~manybody.ed.momentum.stationary_solve`); ``residual`` is the
+    largest entry of that restricted dissipator applied to the solution, ``solved_dim`` the
+    number of pairs. Refused (``SizeError`` naming L) when the block's index arrays, about
+    50 bytes per unknown, exceed the available memory.
     """
+    f, nb = sector.n_particles / model.n_modes, model.n_bands
+    _validate.memory_guard("the secular limit's index arrays", "L", model.L, minimum=2,
+                           estimate=lambda L: 50.0 * comb(nb * L, round(f * nb * L)) ** 2 / L)
     H, c_ops = lindblad_operators(model, sector)
-    block = momentum_block(model, sector, H, c_ops)
-    D = block.superoperator(0 * H, c_ops)
+    block = MomentumBlock(sector, np.arange(model.n_modes) // nb, model.L)
     E = H.diagonal().real
     s, sp = block.pairs()
     keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * max(np.ptp(E), 1.0))
-    x = stationary_solve(D[keep][:, keep], block.trace_row()[keep], what=what)
-    residual = float(np.abs(D[keep][:, keep] @ x).max())
-    rho = np.zeros((sector.dim, sector.dim), dtype=complex)
-    rho[s[keep], sp[keep]] = x
-    return rho, residual, int(keep.size)
+    del s, sp
+    D = block.restricted(0 * H, c_ops, keep)
+    y = stationary_solve(D, block.trace_row()[keep], what=what)
+    x = np.zeros(block.dim, dtype=complex)
+    x[keep] = y
+    return x, block, float(np.abs(D @ y).max()), int(keep.size)
 
 
 def exclusion_generator(model: FreeFermionRing, sector: FockSector) -> sparse.csr_matrix:

@@ -108,6 +108,42 @@ class MomentumBlock:
             shape=(self.dim, self.dim),
         )
 
+    def restricted(self, H: sparse.spmatrix, c_ops: list, keep: np.ndarray) -> sparse.csr_matrix:
+        r"""The superoperator's rows and columns ``keep`` (increasing block positions) only.
+
+        Built factor by factor without the whole superoperator: a kept row (s, s') of a
+        factor :math:`A\otimes B` is the row-wise Kronecker product of row s' of A and row s
+        of B, of which only the kept columns are stored. Its cost grows with the kept rows
+        (the secular limit keeps about 4-10 per sector state), not with the block.
+        """
+        keep = np.asarray(keep, dtype=np.int64)
+        where = np.full(self.dim, -1, dtype=np.int64)
+        where[keep] = np.arange(keep.size)
+        sizes = np.array([g.size for g in self.groups])
+        rows, cols, vals = [], [], []
+        for Kp, K, A, B in self._kron_factors(H, c_ops):
+            lo, hi = np.searchsorted(keep, self.offsets[Kp:Kp + 2])
+            if lo == hi:
+                continue
+            q = keep[lo:hi] - self.offsets[Kp]
+            Ar = sparse.csr_matrix(A)[q // sizes[Kp]]
+            Br = sparse.csr_matrix(B)[q % sizes[Kp]]
+            row_a = np.repeat(np.arange(q.size), np.diff(Ar.indptr))  # row of each A entry
+            reps = np.diff(Br.indptr)[row_a]  # B entries paired with each A entry
+            e_a = np.repeat(np.arange(Ar.nnz), reps)
+            e_b = (np.repeat(Br.indptr[row_a], reps) + np.arange(e_a.size)
+                   - np.repeat(np.cumsum(reps) - reps, reps))
+            col = where[self.offsets[K] + Ar.indices[e_a] * sizes[K] + Br.indices[e_b]]
+            ok = col >= 0
+            rows.append(lo + row_a[e_a][ok])
+            cols.append(col[ok])
+            vals.append((Ar.data[e_a] * Br.data[e_b])[ok])
+        if not rows:
+            return sparse.csr_matrix((keep.size, keep.size), dtype=complex)
+        return sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(keep.size, keep.size))
+
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Sector indices (s, s') of every block entry rho_{s s'} (column stacking)."""
         rows, cols = [], []

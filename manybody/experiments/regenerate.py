@@ -34,12 +34,19 @@ from ..provenance import git_commit, provenance
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 # The shipped validation runs (README, "Exact steady states and the validation of tGGE")
-VALIDATION = {
-    "nonreciprocal": {"Ls": (4, 6, 8, 10, 12, 14, 16, 18, 20),
+VALIDATION = {  # job name: validate_tgge options (those not given: its defaults)
+    "nonreciprocal": {"model": "nonreciprocal", "Ls": (4, 6, 8, 10, 12, 14, 16, 18, 20),
                       "kmc_Ls": (24, 32, 48, 64, 96, 128, 192, 256), "kmc_sweeps": 1_000_000,
-                      "gamma_neq": 0.5, "dynamics_L": 10},
-    "rashba-zeeman": {"Ls": (2, 3, 4, 5, 6, 8, 10), "kmc_Ls": (16, 24, 32, 64, 128),
-                      "kmc_sweeps": 200_000, "gamma_neq": 0.9, "dynamics_L": 4},
+                      "exact_epsilons": {16: (0.05, 0.02, 0.005)}, "gamma_neq": 0.5,
+                      "dynamics_L": 10},
+    "rashba-zeeman": {"model": "rashba-zeeman", "Ls": (2, 3, 4, 5, 6, 8, 10),
+                      "kmc_Ls": (16, 24, 32, 64, 128), "kmc_sweeps": 200_000,
+                      "exact_epsilons": {8: (0.05, 0.02, 0.005)}, "gamma_neq": 0.9,
+                      "dynamics_L": 4},
+    # beyond tGGE: real delta, delta' (README); the dissipative current against Wick
+    "nonreciprocal-real-delta": {"model": "nonreciprocal", "Ls": (4, 6, 8, 10, 12, 14, 16),
+                                 "epsilons": (0.02, 0.005), "delta": 1.3, "delta_prime": 0.4,
+                                 "gamma_neq": 0.5},
 }
 # benchmarks/<script>.py and the JSON each writes
 BENCHMARKS = {"tgge_benchmarks": "tgge_benchmarks.json", "ed_benchmarks": "ed_benchmarks.json",
@@ -61,16 +68,20 @@ def _figure_job(name: str, fn: Callable) -> Job:
     return Job(name, "figures", (f"{name.replace('-', '_')}.json",), lambda out: fn(out))
 
 
-def _validation_job(model: str, o: dict) -> Job:
+def _validation_job(name: str, o: dict) -> Job:
+    stem = f"validate_tgge_{name}"
+    dynamics = o.get("dynamics_L")
+    outputs = (f"{stem}.json",) + ((f"validate_dynamics_{o['model']}.json",) if dynamics else ())
+
     def run(out: Path) -> None:
         from .validation import validate_dynamics, validate_tgge
 
-        validate_tgge(out, model, Ls=o["Ls"], kmc_Ls=o["kmc_Ls"], kmc_sweeps=o["kmc_sweeps"],
-                      gamma_neq=o["gamma_neq"], progress=False)
-        validate_dynamics(out, model, L=o["dynamics_L"], gamma_neq=o["gamma_neq"])
+        options = {k: v for k, v in o.items() if k != "dynamics_L"}
+        validate_tgge(out, name=stem, progress=False, **options)
+        if dynamics:
+            validate_dynamics(out, o["model"], L=dynamics, gamma_neq=o["gamma_neq"])
 
-    return Job(f"validate-{model}", "validation",
-               (f"validate_tgge_{model}.json", f"validate_dynamics_{model}.json"), run)
+    return Job(f"validate-{name}", "validation", outputs, run)
 
 
 def _benchmark_job(script: str, output: str) -> Job:

@@ -22,43 +22,48 @@ with a warning naming the skipped methods.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import matplotlib.ticker
 import numpy as np
 from tqdm.auto import tqdm
 
 from .. import ed, observables, tgge
 from .._validate import choice, integer
 from ..ed.limits import MAX_EXCLUSION_DIM
-from ..ed.solver import MAX_SPARSE_SECTOR_DIM, particle_number
+from ..ed.solver import MAX_SECTOR_DIM, MAX_SPARSE_SECTOR_DIM, particle_number
 from ..models import NonreciprocalChain, RashbaZeemanChain
+from ..result import Result, _jsonable
 from ._output import Check, write_figure
+from .validation_plot import OUTSIDE, plot_tgge
 
 MODELS = {"nonreciprocal": NonreciprocalChain, "rashba-zeeman": RashbaZeemanChain}
 EXACT_METHODS = {  # method: (what it is, largest Fock sector manybody.ed builds for it)
-    # the exact NESS at every eps and the exact dynamics: the sparse sizes (ed.steady_state
-    # itself goes further matrix-free, to MAX_SECTOR_DIM, at about a minute per solve at L=14)
-    "ed": ("exact NESS", MAX_SPARSE_SECTOR_DIM),
-    "secular": ("secular limit", MAX_SPARSE_SECTOR_DIM),
+    # the exact NESS matrix-free (model 1: about a minute per solve at L = 14, 25 minutes at
+    # L = 16; model 2: 40 minutes at L = 8), its secular limit on the degenerate pairs only
+    "ed": ("exact NESS", MAX_SECTOR_DIM),
+    "secular": ("secular limit", MAX_SECTOR_DIM),
     "exclusion": ("exclusion process", MAX_EXCLUSION_DIM),
+    "dynamics": ("exact dynamics", MAX_SPARSE_SECTOR_DIM),  # sparse superoperator
 }
+NESS_METHODS = ("ed", "secular", "exclusion")  # the steady-state comparison of validate_tgge
 MAX_MODES = 62  # a Fock state is one int64 bit pattern (manybody.ed.fock)
 EPS_POWER = {"nonreciprocal": 1.0, "rashba-zeeman": 2.0}  # I_exact - I_secular ~ eps^power
 CLOSURE_TOL = {"nonreciprocal": 0.01, "rashba-zeeman": 0.03}  # max L|I_excl - I_tGGE(N)| [J]
-OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False, "fontsize": 7}
+WICK_L = (64, 128)  # rings of the large-L tGGE state for Wick's dissipative current
 
 
 def exact_reach(model: str, filling: float = 0.5) -> dict[str, int]:
     """Largest ring size L of each exact method at ``filling`` (0: none).
 
-    Read from the sector limits of :mod:`manybody.ed` (``MAX_SPARSE_SECTOR_DIM`` for the
-    Lindblad NESS, its secular limit and the exact dynamics, ``MAX_EXCLUSION_DIM`` for the
-    exclusion process; at most 62 modes): the largest L whose N = filling * M particle
-    sector fits.
+    Read from the sector limits of :mod:`manybody.ed` (``MAX_SECTOR_DIM`` for the Lindblad
+    NESS and its secular limit, ``MAX_SPARSE_SECTOR_DIM`` for the exact dynamics,
+    ``MAX_EXCLUSION_DIM`` for the exclusion process; at most 62 modes): the largest L whose
+    N = filling * M particle sector fits.
     """
     choice("model", model, MODELS)
     n_bands = MODELS[model](2, gamma_neq=0.5).n_bands
@@ -85,7 +90,7 @@ def fixed_n_model(model: str, L: int, option: str, filling: float = 0.5, **param
 
 
 def require_exact(model: str, option: str, Ls, filling: float = 0.5,
-                  methods=tuple(EXACT_METHODS)) -> list[str]:
+                  methods=NESS_METHODS) -> list[str]:
     """Refuse (``ValueError`` naming ``option``) a size in ``Ls`` that none of ``methods``
     reaches, or whose particle number filling * M is not an integer; return one line per
     size that only some of them reach, naming the methods it skips."""
@@ -106,6 +111,27 @@ def require_exact(model: str, option: str, Ls, filling: float = 0.5,
     return partial
 
 
+def exact_point(model: str, L: int, eps: float, filling: float, params: dict,
+                runs_dir: Path | None = None) -> Result:
+    """:func:`manybody.ed.steady_state` of ``MODELS[model](L, eps=eps, **params)``, saved to
+    ``runs_dir/<model>_L<L>_eps<eps>_<hash of the other parameters>.json`` when ``runs_dir``
+    is given and read back from there by a rerun with the same model parameters and filling
+    (the large rings take 20-60 minutes per point: an interrupted run loses at most the point
+    it was solving)."""
+    m = MODELS[model](L, **(params | {"eps": eps}))
+    tag = hashlib.sha1(json.dumps(_jsonable(params | {"filling": filling}),
+                                  sort_keys=True).encode()).hexdigest()[:8]
+    path = None if runs_dir is None else Path(runs_dir) / f"{model}_L{L}_eps{eps:g}_{tag}.json"
+    if path is not None and path.is_file():
+        done = Result.load(path)
+        if done.model == _jsonable(m.params()) and done.options["filling"] == filling:
+            return done
+    r = ed.steady_state(m, filling)
+    if path is not None:
+        r.save(path)
+    return r
+
+
 def _max_dev(a, b) -> float:
     return float(np.abs(np.asarray(a) - np.asarray(b)).max())
 
@@ -113,6 +139,8 @@ def _max_dev(a, b) -> float:
 def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10),
                   epsilons=(0.5, 0.2, 0.05, 0.02, 0.005), filling: float = 0.5,
                   kmc_Ls=(), kmc_sweeps: int = 50_000, progress: bool = True,
+                  exact_epsilons: dict[int, tuple] | None = None,
+                  runs_dir: str | Path | None = None, name: str | None = None,
                   **params) -> dict:
     """Run the comparison, write ``validate_tgge_<model>.png/.json`` into ``out``.
 
@@ -134,6 +162,14 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
         Further sizes where only the tGGE and the kinetic Monte Carlo exclusion process run.
     kmc_sweeps : int
         Monte Carlo sweeps (hops per mode) of each such size.
+    exact_epsilons : dict, optional
+        ``{L: epsilons}``: the exact NESS of ring L at these couplings instead of
+        ``epsilons`` (model 1 at L = 16 and model 2 at L = 8 take 25-40 minutes per point).
+    runs_dir : path, optional
+        Where each exact NESS is saved as it is solved (:func:`exact_point`), default
+        ``out/exact_runs``; a rerun reads the finished points back.
+    name : str, optional
+        File stem of the figure and its JSON, default ``validate_tgge_<model>``.
     """
     choice("model", model, MODELS)
     params = {"gamma_neq": 0.5} | params
@@ -147,8 +183,13 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
     for option, sizes in (("Ls (--L)", Ls), ("kmc_Ls (--kmc-L)", kmc_Ls)):
         for L in sizes:  # before any work: the constructors check L and params
             fixed_n_model(model, L, option, filling, **params)
-    for e in epsilons:
+    exact_epsilons = {int(L): tuple(e) for L, e in (exact_epsilons or {}).items()}
+    if set(exact_epsilons) - set(Ls):
+        raise ValueError(f"exact_epsilons names ring sizes {sorted(set(exact_epsilons) - set(Ls))}"
+                         f" that are not in Ls (--L) {Ls}")
+    for e in {e for eps in [epsilons, *exact_epsilons.values()] for e in eps}:
         MODELS[model](Ls[0], **(params | {"eps": e}))
+    runs_dir = Path(out) / "exact_runs" if runs_dir is None else Path(runs_dir)
     for line in require_exact(model, "Ls (--L)", Ls, filling):
         warnings.warn(line, stacklevel=2)
     reach = exact_reach(model, filling)
@@ -177,28 +218,47 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
             sec = ed.secular_steady_state(base, filling)
             row |= {"secular": sec.current, "secular_coherences": sec.diagnostics["coherences"]}
         if L <= reach["ed"]:
-            exact = [ed.steady_state(MODELS[model](L, **(params | {"eps": e})), filling)
-                     for e in epsilons]
-            row |= {"eps": list(epsilons), "exact": [r.current for r in exact],
+            eps_L = exact_epsilons.get(L, tuple(epsilons))
+            exact = [exact_point(model, L, e, filling, params, runs_dir) for e in eps_L]
+            row |= {"eps": list(eps_L), "exact": [r.current for r in exact],
                     "exact_total": [r.total_current for r in exact],
                     "exact_dissipative": [r.dissipative_currents for r in exact],
+                    "exact_dissipative_per_eps": [r.dissipative_currents["nonequilibrium"] / e
+                                                  for r, e in zip(exact, eps_L, strict=True)],
                     "dn_exact_vs_tgge_canonical": [_max_dev(r.occupations, can.occupations)
                                                    for r in exact]}
         rows.append(row)
     fits = _fit_eps_power(rows)
-    fig = _plot(rows, fits, model)
+    wick = wick_large_L(model, filling, params)
+    fig = plot_tgge(rows, fits, model, wick[WICK_L[-1]])
     parameters = MODELS[model](Ls[0], **params).params() | {
         "L": list(Ls), "eps": list(epsilons), "filling": filling, "kmc_L": list(kmc_Ls),
-        "kmc_sweeps": kmc_sweeps}
+        "kmc_sweeps": kmc_sweeps, "exact_epsilons": {str(L): list(e)
+                                                     for L, e in exact_epsilons.items()}}
     paths = write_figure(
-        fig, out, f"validate_tgge_{model}", parameters, {"rows": rows, "eps_power_fits": fits},
+        fig, out, name or f"validate_tgge_{model}", parameters,
+        {"rows": rows, "eps_power_fits": fits,
+         "wick_large_L": {str(k): v for k, v in wick.items()}},
         claim="The tGGE is the eps -> 0 limit of the exact Lindblad NESS up to finite-L "
               "corrections: exact -> secular as eps^p, and the product-measure closure "
               "(exclusion process vs tGGE projected on N) is off by O(1/L).",
-        checks=_tgge_checks(rows, fits, model),
+        checks=_tgge_checks(rows, fits, model, wick[WICK_L[-1]]),
         deviations="Not a figure of the paper: it checks the paper's method (Sec. III, "
                    "Ref. [92]) against exact solutions of the Lindblad equation.")
-    return {"rows": rows, "fits": fits, **paths}
+    return {"rows": rows, "fits": fits, "wick": wick[WICK_L[-1]], **paths}
+
+
+def wick_large_L(model: str, filling: float, params: dict) -> dict[int, float]:
+    r"""Per :math:`\epsilon`, Wick's dissipative current of the nonequilibrium jumps in the
+    grand-canonical tGGE state of rings of ``WICK_L`` sites (the large-L value the exact
+    :math:`I_D/\epsilon` tends to; two sizes show its convergence)."""
+    out = {}
+    for L in WICK_L:
+        m = MODELS[model](L, **params)
+        n = tgge.steady_state(m, filling).occupations.reshape(-1)
+        jumps = m.jumps_by_bath(("nonequilibrium",))["nonequilibrium"]
+        out[L] = observables.gge_dissipative_current(m, jumps, n) / m.eps
+    return out
 
 
 def _fit_eps_power(rows) -> dict:
@@ -214,8 +274,8 @@ def _fit_eps_power(rows) -> dict:
     return fits
 
 
-def _tgge_checks(rows, fits, model) -> list[Check]:
-    """What the validation figure asserts, from the rows it has (small runs assert less).
+def _tgge_checks(rows, fits, model, wick: float) -> list[Check]:
+    r"""What the validation figure asserts, from the rows it has (small runs assert less).
 
     * The exact NESS tends to the secular (eps -> 0) one: |I_exact(eps_min) - I_secular|
       <= 0.05 eps_min J at every L (at eps = 0.005 the error is <= 5e-5 J, README).
@@ -223,6 +283,10 @@ def _tgge_checks(rows, fits, model) -> list[Check]:
       2 (model 2, where the O(eps) term vanishes for local dephasing).
     * Panel (d): the closure error L|I_excl - I_tGGE(N)| stays below ``CLOSURE_TOL`` for
       L >= 10 (exact exclusion process, or Monte Carlo less two standard errors).
+    * Panel (f), where the dissipative current is not small (|Wick| >= 0.01 J, e.g. real
+      delta, delta'): the exact :math:`I_D/\epsilon` at the smallest eps tends to Wick's
+      large-L value as 1/L: L times the gap at the largest exact L within 10 % of that at the
+      one before.
     """
     checks = []
     limit = [(r["L"], min(r["eps"]), abs(r["exact"][int(np.argmin(r["eps"]))] - r["secular"]))
@@ -243,83 +307,14 @@ def _tgge_checks(rows, fits, model) -> list[Check]:
         checks.append(Check("closure error: max_{L >= 10} L (|I_excl - I_tGGE(N)| - 2 sigma_KMC)"
                             " [J]", 0.0, float(max(gaps)), CLOSURE_TOL[model],
                             "exclusion process"))
+    tail = [(r["L"], r["L"] * (r["exact_dissipative_per_eps"][int(np.argmin(r["eps"]))] - wick))
+            for r in sorted(rows, key=lambda r: r["L"]) if "exact" in r and r["L"] >= 6]
+    if abs(wick) >= 0.01 and len(tail) >= 2:
+        (L1, g1), (L2, g2) = tail[-2:]
+        checks.append(Check(f"dissipative current -> Wick's large-L value as 1/L: L (I_D/eps - "
+                            f"Wick) at L = {L2} within 10 % of L = {L1}", g1, g2,
+                            0.1 * abs(g1), "Wick's theorem in the tGGE state"))
     return checks
-
-
-def _legend(ax) -> None:
-    """A legend right of the panel where it has labelled curves (none without exact rows)."""
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(**OUTSIDE)
-
-
-def _ring_size_axis(ax, Ls) -> None:
-    """Log axis of ring sizes with plain labels at powers of two (no 2x10^0, no collisions)."""
-    ax.set_xscale("log")
-    ticks = [2 ** n for n in range(1, 13) if min(Ls) / 1.5 <= 2 ** n <= max(Ls) * 1.5]
-    ax.set_xticks(ticks, [str(t) for t in ticks])
-    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-
-
-def _plot(rows, fits, model):
-    fig, ((a, b), (c, d)) = plt.subplots(2, 2, figsize=(15, 8.5))
-    for i, r in enumerate(rows):
-        if "exact" not in r:
-            continue
-        eps = np.array(r["eps"])
-        col = f"C{i}"
-        if "secular" in r:
-            slope = fits.get(str(r["L"]))  # none where |I_exact - I_secular| is round-off
-            dev = np.abs(np.array(r["exact"]) - r["secular"])
-            above = dev > 1e-14  # round-off (e.g. L = 2, where the NESS does not depend on eps)
-            fitted = "" if slope is None else f" (slope {slope:.2f})"
-            if above.any():
-                a.loglog(eps[above], dev[above], "o-", color=col,
-                         label=f"L={r['L']}: exact - secular{fitted}")
-        a.loglog(eps, np.abs(np.array(r["exact"]) - r["tgge_canonical"]), "s--", color=col,
-                 label=f"L={r['L']}: exact - tGGE(N)")
-        b.loglog(eps, r["dn_exact_vs_tgge_canonical"], "s--", color=col, label=f"L={r['L']}")
-    a.set(xlabel=r"$\epsilon$", ylabel=r"$|\Delta I|$ [$J$]", title="current error against ε")
-    _legend(a)
-    b.set(xlabel=r"$\epsilon$", ylabel=r"$\max_q |n_q^{exact} - n_q^{tGGE(N)}|$",
-          title="occupation error against ε")
-    _legend(b)
-    for key, style, label in (("tgge_gc", "k-", "tGGE (grand canonical)"),
-                              ("tgge_canonical", "k--", "tGGE projected on N"),
-                              ("exclusion", "C1o", "exclusion process (ε→0, diagonal)"),
-                              ("secular", "C2s", "exact ε→0 (secular)")):
-        pts = [(r["L"], r[key]) for r in rows if key in r]
-        if pts:
-            c.plot(*zip(*pts, strict=True), style, label=label)
-    kmc = [r for r in rows if "kmc" in r]
-    if kmc:
-        c.errorbar([r["L"] for r in kmc], [r["kmc"] for r in kmc],
-                   [r["kmc_error"] for r in kmc], fmt="C1^", label="exclusion process (KMC)")
-    for r in rows:
-        if "exact" in r:
-            c.plot([r["L"]] * len(r["exact"]), r["exact"], "C3x", ms=4)
-    c.plot([], [], "C3x", label="exact at each ε")
-    c.set(xlabel="L", ylabel="NESS current [$J$]", title="current against L")
-    _legend(c)
-    for ref, col, name in (("tgge_gc", "C1", "tGGE"), ("tgge_canonical", "C7", "tGGE(N)")):
-        gap = [(r["L"], r["L"] * (r["exclusion"] - r[ref])) for r in rows
-               if "exclusion" in r and r["L"] >= 10]  # smaller L: shell effects, see panel c
-        if gap:
-            d.plot(*zip(*gap, strict=True), "o", color=col, label=f"exclusion (exact) - {name}")
-        big = [r for r in kmc if r["L"] >= 10]
-        if big:
-            d.errorbar([r["L"] for r in big], [r["L"] * (r["kmc"] - r[ref]) for r in big],
-                       [r["L"] * r["kmc_error"] for r in big], fmt="^", color=col,
-                       label=f"exclusion (KMC) - {name}")
-    d.axhline(0.0, color="k", lw=0.5)
-    sizes = [r["L"] for r in rows]
-    _ring_size_axis(c, sizes)
-    _ring_size_axis(d, [L for L in sizes if L >= 10] or sizes)
-    d.set(xlabel="L", ylabel=r"$L\,(I_{excl} - I_{tGGE})$ [$J$]",
-          title="closure error × L (ε → 0, L ≥ 10)")
-    _legend(d)
-    fig.suptitle(f"tGGE validation, {model}")
-    fig.tight_layout()
-    return fig
 
 
 def validate_dynamics(out: str | Path, model: str = "nonreciprocal", L: int = 10,
@@ -331,7 +326,7 @@ def validate_dynamics(out: str | Path, model: str = "nonreciprocal", L: int = 10
     own dynamics); the exact ones come from :func:`manybody.ed.evolve` at the same L and N.
     """
     params = {"gamma_neq": 0.5} | params
-    require_exact(model, "L (--dynamics-L)", [L], filling, methods=("ed",))
+    require_exact(model, "L (--dynamics-L)", [L], filling, methods=("dynamics",))
     m = MODELS[model](L, eps=eps, **params)
     times = np.linspace(0.0, t_max, 81)
     exact = ed.evolve(m, times, filling)
