@@ -305,9 +305,9 @@ def test_validate_tgge_refuses_sizes_beyond_every_exact_method(tmp_path, capsys)
     code, err = run(["validate-tgge", "--model", "rashba-zeeman", "--L", "12",
                      "--out", str(tmp_path)], capsys)
     assert code == 2 and "exact NESS: L <= 8" in err and "exclusion process: L <= 10" in err
-    code, err = run(["validate-tgge", "--L", "4", "--dynamics-L", "14", "--out", str(tmp_path)],
+    code, err = run(["validate-tgge", "--L", "4", "--dynamics-L", "18", "--out", str(tmp_path)],
                     capsys)
-    assert code == 2 and "ring size 14 in L (--dynamics-L)" in err
+    assert code == 2 and "ring size 18 in L (--dynamics-L)" in err
     assert not list(tmp_path.iterdir())  # refused before any work
 
 
@@ -345,15 +345,14 @@ def test_exact_reach_matches_the_sectors_manybody_ed_builds():
     sectors at L and at the next L with an integer particle number)."""
     from manybody.ed.fock import FockSector
     from manybody.ed.limits import MAX_EXCLUSION_DIM
-    from manybody.ed.solver import MAX_SECTOR_DIM, MAX_SPARSE_SECTOR_DIM
+    from manybody.ed.solver import MAX_SECTOR_DIM
     from manybody.experiments.validation import exact_reach
 
     for model, bands in (("nonreciprocal", 1), ("rashba-zeeman", 2)):
         reach = exact_reach(model)
-        assert (reach["ed"], reach["dynamics"]) == ((16, 12) if bands == 1 else (8, 6))
+        assert (reach["ed"], reach["dynamics"]) == ((16, 16) if bands == 1 else (8, 8))
         for method, limit in (("ed", MAX_SECTOR_DIM), ("secular", MAX_SECTOR_DIM),
-                              ("dynamics", MAX_SPARSE_SECTOR_DIM),
-                              ("exclusion", MAX_EXCLUSION_DIM)):
+                              ("dynamics", MAX_SECTOR_DIM), ("exclusion", MAX_EXCLUSION_DIM)):
             L = reach[method]
             FockSector(L * bands, L * bands // 2, max_dim=limit)
             with pytest.raises(ValueError):

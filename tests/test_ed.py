@@ -30,9 +30,9 @@ def test_sector_and_filling_are_checked():
     with pytest.raises(ValueError, match="L=18, filling=0.5: .* the largest L at this filling "
                                          "is 16"):
         ed.steady_state(NonreciprocalChain(18, gamma_neq=0.5))
-    with pytest.raises(ValueError, match="L=14, filling=0.5: .* MAX_SPARSE_SECTOR_DIM=1000; "
-                                         "the largest L at this filling is 12"):
-        ed.evolve(NonreciprocalChain(14, gamma_neq=0.5), [0.0, 1.0])
+    with pytest.raises(ValueError, match="L=18, filling=0.5: .* MAX_SECTOR_DIM=12870; "
+                                         "the largest L at this filling is 16"):
+        ed.evolve(NonreciprocalChain(18, gamma_neq=0.5), [0.0, 1.0])
 
 
 @pytest.mark.parametrize(

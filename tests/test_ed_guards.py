@@ -157,10 +157,10 @@ def test_fixed_fermion_limits_name_L_and_filling():
                                         r"48620 states > MAX_SECTOR_DIM=12870; the largest L "
                                         r"at this filling is 8"):
         ed.steady_state(RashbaZeemanChain(9, gamma_neq=0.5))
-    with pytest.raises(SizeError, match=r"L=7, filling=0.5: the N=7 sector of 14 modes has "
-                                        r"3432 states > MAX_SPARSE_SECTOR_DIM=1000; the largest "
-                                        r"L at this filling is 6"):
-        ed.evolve(RashbaZeemanChain(7, gamma_neq=0.5), [0.0, 1.0])
+    with pytest.raises(SizeError, match=r"L=9, filling=0.5: the N=9 sector of 18 modes has "
+                                        r"48620 states > MAX_SECTOR_DIM=12870; the largest "
+                                        r"L at this filling is 8"):
+        ed.evolve(RashbaZeemanChain(9, gamma_neq=0.5), [0.0, 1.0])
     with pytest.raises(SizeError, match=r"L=300: with dephasing"):
         xx.steady_state(BoundaryDrivenXX(300, dephasing=0.1))
 

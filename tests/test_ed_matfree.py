@@ -168,3 +168,37 @@ def test_a_stalled_matrix_free_solve_of_a_small_block_is_repeated_sparse(monkeyp
     monkeypatch.setattr(matfree, "stationary_solve", stall)
     r = ed.steady_state(NonreciprocalChain(10, gamma_neq=0.5))
     assert r.diagnostics["solver"] == "sparse" and r.diagnostics["residual"] < 1e-12
+
+
+@pytest.mark.parametrize(("model", "initial"), [
+    (NonreciprocalChain(10, gamma_neq=0.5, eps=0.05), "infinite_temperature"),
+    (NonreciprocalChain(8, gamma_neq=0.7, eps=0.2, beta=1.0), "gibbs"),
+    (RashbaZeemanChain(4, gamma_neq=0.9, eps=0.1), "gibbs"),
+])
+def test_evolve_matrix_free_equals_the_sparse_exponential(model, initial, monkeypatch):
+    """The Arnoldi exponential of the matrix-free Liouvillian (used above
+    MAX_SPARSE_SECTOR_DIM) against expm_multiply on the sparse superoperator, at several
+    output intervals: currents, occupations and dissipative currents to 1e-11."""
+    times = [0.0, 0.7, 5.0, 30.0]
+    sp = ed.evolve(model, times, initial=initial)
+    monkeypatch.setattr(solver, "MAX_SPARSE_SECTOR_DIM", 0)
+    mf = ed.evolve(model, times, initial=initial, tol=1e-12)
+    assert (sp.diagnostics["solver"], mf.diagnostics["solver"]) == ("sparse", "matrix-free")
+    assert mf.diagnostics["matvecs"] > 0 and mf.diagnostics["trace_drift"] < 1e-12
+    np.testing.assert_allclose(mf.current, sp.current, atol=1e-11)
+    np.testing.assert_allclose(mf.occupations, sp.occupations, atol=1e-11)
+    for bath in sp.dissipative_currents:
+        np.testing.assert_allclose(mf.dissipative_currents[bath], sp.dissipative_currents[bath],
+                                   atol=1e-11)
+
+
+def test_krylov_exponential_refuses_an_impossible_tolerance():
+    """A step below 1e-12 dt raises instead of looping (tol 1e-30 is below round-off)."""
+    model = NonreciprocalChain(6, gamma_neq=0.5, eps=0.05)
+    sector = solver._sector(model, 0.5)
+    H, c_ops = solver.lindblad_operators(model, sector)
+    block = solver.momentum_block(model, sector, H, c_ops)
+    op = matfree.MatrixFreeBlock(block, H, c_ops)
+    x = np.random.default_rng(0).normal(size=block.dim).astype(complex)
+    with pytest.raises(ConvergenceError, match="Krylov exponential"):
+        matfree.expm_multiply(op, x, 100.0, tol=1e-30, m=4)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 from scipy import sparse
+from scipy.linalg import expm
 from scipy.sparse.linalg import LinearOperator, bicgstab, gmres
 
 from ..errors import ConvergenceError
@@ -46,6 +47,7 @@ from .momentum import MomentumBlock
 KRYLOV_VECTORS = 16  # block vectors alive during a solve: BiCGSTAB's 9, x, x0, b, diag, kick
 GMRES_RESTART = 200  # at most; reduced so that the Krylov basis fits the memory
 PARALLEL_MIN_DIM = 200_000  # unknowns from which the kernel runs the blocks in parallel
+KRYLOV_DIM = 30  # Arnoldi vectors of a time step of :func:`expm_multiply`
 
 
 @njit(cache=True)
@@ -326,3 +328,76 @@ def stationary_solve(op: MatrixFreeBlock, tol: float = 1e-12, what: str = "the b
                                f"{gap / np.abs(x).max():.1e} of the largest entry")
     return x, {"matvecs": first, "check_matvecs": count[0] - first,
                "krylov": krylov if krylov == krylov2 else f"{krylov}+{krylov2}"}
+
+
+def expm_multiply(op: MatrixFreeBlock, x: np.ndarray, dt: float, tol: float = 1e-10,
+                  m: int = KRYLOV_DIM) -> tuple[np.ndarray, dict]:
+    r""":math:`e^{\mathcal L\,dt}x` by Arnoldi steps of adaptive length (Krylov dimension m).
+
+    Each step builds the orthonormal Krylov basis :math:`V_m` of :math:`\mathcal L` and x (modified
+    Gram-Schmidt) and the Hessenberg matrix :math:`H_m = V_m^\dagger\mathcal L V_m`; then
+    :math:`e^{\mathcal L h}x \approx \|x\| V_m e^{hH_m}e_1`, with the a-posteriori error
+    :math:`\|x\|\,h_{m+1,m}\,|(e^{h\bar H}e_1)_{m}|` of Saad (1992) from the exponential of
+    the Hessenberg matrix augmented by one row (the estimate of expokit, Sidje 1998). A step is
+    accepted when that error is at most ``tol`` times :math:`\|x\|\,h/dt` (the errors of the
+    steps add up to at most ``tol`` relative), else h shrinks; the next h grows from the
+    accepted error. A breakdown (an invariant subspace) gives the exact result at once.
+
+    Returns
+    -------
+    (y, info)
+        The propagated vector and ``{"matvecs", "steps", "rejected"}``.
+
+    Raises
+    ------
+    ConvergenceError
+        If the step falls below 1e-12 dt (the tolerance cannot be met).
+    """
+    n = x.size
+    V = np.empty((m + 1, n), dtype=np.complex128)
+    w = np.array(x, dtype=np.complex128)
+    t, h = 0.0, dt
+    info = {"matvecs": 0, "steps": 0, "rejected": 0}
+    while t < dt * (1 - 1e-14):
+        beta = float(np.linalg.norm(w))
+        if beta == 0.0:
+            break
+        V[0] = w / beta
+        Hm = np.zeros((m + 2, m + 2), dtype=complex)
+        k = m
+        for j in range(m):
+            p = op.matvec(V[j])
+            info["matvecs"] += 1
+            for i in range(j + 1):
+                Hm[i, j] = np.vdot(V[i], p)
+                p -= Hm[i, j] * V[i]
+            s = float(np.linalg.norm(p))
+            if s <= 1e-12 * beta:  # invariant subspace: exact
+                k = j + 1
+                break
+            Hm[j + 1, j] = s
+            V[j + 1] = p / s
+        h = min(h, dt - t)
+        while True:
+            if k < m:
+                F = expm(h * Hm[:k, :k])
+                err = 0.0
+            else:
+                Hm[m + 1, m] = 1.0
+                F = expm(h * Hm)
+                err = beta * abs(F[m, 0])  # h_{m+1,m} sits in Hm[m, m-1]
+            if err <= tol * beta * h / dt:
+                break
+            info["rejected"] += 1
+            h *= max(0.2, 0.9 * (tol * beta * h / dt / err) ** (1.0 / m))
+            if h < 1e-12 * dt:
+                raise ConvergenceError(f"the Krylov exponential did not reach tol={tol:g} "
+                                       f"with steps above {1e-12 * dt:.1e}")
+        w = beta * (F[:k, 0] @ V[:k])
+        t += h
+        info["steps"] += 1
+        if err > 0:
+            h *= min(5.0, 0.9 * (tol * beta * h / dt / err) ** (1.0 / m))
+        else:
+            h = dt
+    return w, info

@@ -24,6 +24,7 @@ import numpy as np
 import qutip
 from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
+from tqdm.auto import tqdm
 
 from .. import _validate, observables
 from .._validate import real
@@ -37,8 +38,8 @@ from .fock import FockSector
 from .momentum import DIRECT_MAX, MomentumBlock, stationary_solve
 
 MAX_SECTOR_DIM = 12_870  # steady_state "block": model 1 up to L = 16, model 2 up to L = 8
-MAX_SPARSE_SECTOR_DIM = 1000  # sparse superoperator (evolve, secular limit, liouvillian):
-# model 1 up to L = 12, model 2 up to L = 6 at half filling
+MAX_SPARSE_SECTOR_DIM = 1000  # sparse superoperator (liouvillian; evolve below it, above it
+# matrix-free): model 1 up to L = 12, model 2 up to L = 6 at half filling
 MAX_BLOCK_DIM = 200_000  # zero momentum-difference block (model 2, L = 6: 142 376; 3.6 GB)
 MATFREE_MIN_DIM = 5_000  # steady_state solves blocks of at least this many unknowns matrix-free
 MAX_DIRECT_DIM = 300  # "direct": the full sector Liouvillian, MAX_DIRECT_DIM^2 rows
@@ -333,25 +334,26 @@ def _solve_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatrix,
 
 
 def matfree_memory(model: FreeFermionRing, sector: FockSector, block: MomentumBlock,
-                   c_ops: list) -> tuple[float, float]:
+                   c_ops: list, vectors: int = matfree.KRYLOV_VECTORS) -> tuple[float, float]:
     """``(peak, spare)`` bytes of the matrix-free solve, refused (``SizeError`` naming L)
     above the available memory before anything of the block's size is allocated.
 
-    Peak: :data:`~manybody.ed.matfree.KRYLOV_VECTORS` complex block vectors (BiCGSTAB's
-    work space, the solution, the kicked start and the second solution, the preconditioner)
-    plus the sector-level operators, about 100 bytes per entry of the jumps. Other L are
-    extrapolated with about C(M, N)^2 / L unknowns. ``spare`` is the memory left for a GMRES
-    basis should BiCGSTAB break down.
+    Peak: ``vectors`` complex block vectors (steady state:
+    :data:`~manybody.ed.matfree.KRYLOV_VECTORS`, BiCGSTAB's work space, the solution, the
+    kicked start and the second solution, the preconditioner; dynamics: the Arnoldi basis
+    and five more) plus the sector-level operators, about 100 bytes per entry of the jumps.
+    Other L are extrapolated with about C(M, N)^2 / L unknowns. ``spare`` is the memory left
+    for a GMRES basis should BiCGSTAB break down.
     """
     f, nb = sector.n_particles / model.n_modes, model.n_bands
     ops = 100.0 * sum(c.nnz for c in c_ops)
 
     def need(L: int) -> float:
         n = block.dim if L == model.L else comb(nb * L, round(f * nb * L)) ** 2 / L
-        return 16.0 * matfree.KRYLOV_VECTORS * n + ops * n / block.dim
+        return 16.0 * vectors * n + ops * n / block.dim
 
     _validate.memory_guard(f"the momentum block ({block.dim} unknowns, matrix-free with "
-                           f"{matfree.KRYLOV_VECTORS} Krylov vectors)", "L", model.L, need,
+                           f"{vectors} Krylov vectors)", "L", model.L, need,
                            minimum=2)
     return need(model.L), max(0.0, 0.8 * _validate.available_memory() - need(model.L))
 
@@ -371,11 +373,20 @@ def block_correlations(model: FreeFermionRing, sector: FockSector, block: Moment
 
 
 def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
-           initial: str = "infinite_temperature") -> Result:
+           initial: str = "infinite_temperature", *, tol: float = 1e-10,
+           progress: bool = False) -> Result:
     r"""Exact Lindblad dynamics :math:`\rho(t) = e^{\mathcal L t}\rho(0)` in the momentum block.
 
     A product chain goes to :func:`manybody.ed.chain.evolve` (``initial`` "down", "up", or
     "infinite_temperature" for the maximally mixed state).
+
+    Up to ``MAX_SPARSE_SECTOR_DIM`` sector states (model 1 to L = 12, model 2 to L = 6) by
+    ``scipy.sparse.linalg.expm_multiply`` on the sparse superoperator; above, up to
+    ``MAX_SECTOR_DIM``, by the Arnoldi exponential of the matrix-free Liouvillian
+    (:func:`manybody.ed.matfree.expm_multiply`, relative error ``tol`` per output interval;
+    it equals the sparse path to 1e-12 at L = 10). Its cost is about 12 Krylov vectors of
+    Liouvillian applications per unit time at eps = 0.05: model 1 at L = 14 about 20 s per
+    unit time (t = 200: an hour), L = 16 twelve times that.
 
     With several steady states (e.g. ``RashbaZeemanChain(4, gamma_neq=1)``, where
     :func:`steady_state` refuses) the long-time limit is the projection of the initial state
@@ -394,17 +405,25 @@ def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
     initial : {"infinite_temperature", "gibbs"}
         :math:`\rho(0) \propto 1` or the canonical :math:`e^{-\beta H_0}` of the sector; both
         are translation invariant, so the dynamics stays in the zero momentum-difference block.
+    tol : float
+        Matrix-free sizes: relative error of each output interval's exponential, in
+        (0, 1e-6].
+    progress : bool
+        A progress bar over the output times.
 
     Returns
     -------
     Result
         A trajectory: ``occupations`` with a leading time axis, ``current`` per time,
-        ``diagnostics["trace_drift"]`` and the worst physical checks over the times.
+        ``diagnostics["trace_drift"]`` and the worst physical checks over the times (taken
+        block by block), ``solver`` ("sparse" or "matrix-free", then ``matvecs``).
 
     Raises
     ------
     UnphysicalStateError
         If a state fails a physical check (a trace drift above 1e-8 included).
+    SizeError
+        Above ``MAX_SECTOR_DIM`` states or the available memory, before the block is built.
     """
     if _dispatch_chain(model, filling):
         if initial == "gibbs":
@@ -417,27 +436,47 @@ def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
     t0 = time.perf_counter()
     times = _validate.output_times(times)
     _validate.choice("initial", initial, ("infinite_temperature", "gibbs"))
-    sector = _sector(model, filling)
+    tol = real("tol", tol, 0.0, 1e-6, open_lo=True)
+    sector = _sector(model, filling, MAX_SECTOR_DIM, "MAX_SECTOR_DIM")
     H, c_ops = lindblad_operators(model, sector)
-    block = momentum_block(model, sector, H, c_ops)
-    S = block.superoperator(H, c_ops)
+    extra = {}
+    if sector.dim <= MAX_SPARSE_SECTOR_DIM:
+        block = momentum_block(model, sector, H, c_ops)
+        S = block.superoperator(H, c_ops)
+        extra["solver"] = "sparse"
+
+        def step(x, dt):
+            return expm_multiply(S * dt, x)
+    else:
+        block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+        matfree_memory(model, sector, block, c_ops, vectors=matfree.KRYLOV_DIM + 6)
+        op = matfree.MatrixFreeBlock(block, H, c_ops)
+        extra = {"solver": "matrix-free", "matvecs": 0}
+
+        def step(x, dt):
+            y, info = matfree.expm_multiply(op, x, dt, tol)
+            extra["matvecs"] += info["matvecs"]
+            return y
     E = H.diagonal().real
     weights = np.ones(sector.dim) if initial == "infinite_temperature" else np.exp(
         -model.beta * (E - E.min()))
-    s, sp = block.pairs()
-    x = np.where(s == sp, weights[s] / weights.sum(), 0.0).astype(complex)
+    x = np.zeros(block.dim, dtype=complex)
+    x[block.index(np.arange(sector.dim), np.arange(sector.dim))] = weights / weights.sum()
     dissipative = dissipative_current_operators(model, sector)
     rows, checks = [], []
-    for i in range(times.size):
+    for i in tqdm(range(times.size), desc="ed.evolve", disable=not progress):
         if i:
-            x = expm_multiply(S * (times[i] - times[i - 1]), x)
-        rho = block.unpack(x, sector.dim)
-        checks.append(fermion_state_checks(rho, correlations(model, sector, rho),
-                                           f"{_what(model, sector, 'evolve')} at t={times[i]:g}"))
-        rows.append(_observe(model, sector, rho, dissipative))
+            x = step(x, times[i] - times[i - 1])
+        C = block_correlations(model, sector, block, x)
+        checks.append(fermion_block_checks(
+            block.blocks(x), C, f"{_what(model, sector, 'evolve')} at t={times[i]:g}"))
+        obs = observables.from_correlations(model, C)
+        obs["dissipative_currents"] = {bath: float(np.real(block.expectation(op_b, x)))
+                                       for bath, op_b in dissipative.items()}
+        rows.append(obs)
     return Result(
         method="ed", kind="trajectory", model=model.params(),
-        options={"filling": float(filling), "initial": initial},
+        options={"filling": float(filling), "initial": initial, "tol": tol},
         momenta=model.momenta, energies=rows[0]["energies"],
         occupations=np.array([r["occupations"] for r in rows]),
         current=np.array([r["current"] for r in rows]),
@@ -447,5 +486,5 @@ def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
                               for k in rows[0]["dissipative_currents"]},
         times=times,
         diagnostics={"trace_drift": max(c["trace_error"] for c in checks), **worst(checks),
-                     "solved_dim": block.dim, "wall_time": time.perf_counter() - t0},
+                     "solved_dim": block.dim, **extra, "wall_time": time.perf_counter() - t0},
     )

@@ -79,7 +79,8 @@ def _validation_job(name: str, o: dict) -> Job:
         options = {k: v for k, v in o.items() if k != "dynamics_L"}
         validate_tgge(out, name=stem, progress=False, **options)
         if dynamics:
-            validate_dynamics(out, o["model"], L=dynamics, gamma_neq=o["gamma_neq"])
+            validate_dynamics(out, o["model"], L=dynamics, gamma_neq=o["gamma_neq"],
+                              progress=False)
 
     return Job(f"validate-{name}", "validation", outputs, run)
 

@@ -35,7 +35,7 @@ from tqdm.auto import tqdm
 from .. import ed, observables, tgge
 from .._validate import choice, integer
 from ..ed.limits import MAX_EXCLUSION_DIM
-from ..ed.solver import MAX_SECTOR_DIM, MAX_SPARSE_SECTOR_DIM, particle_number
+from ..ed.solver import MAX_SECTOR_DIM, particle_number
 from ..models import NonreciprocalChain, RashbaZeemanChain
 from ..result import Result, _jsonable
 from ._output import Check, write_figure
@@ -43,12 +43,13 @@ from .validation_plot import OUTSIDE, plot_tgge
 
 MODELS = {"nonreciprocal": NonreciprocalChain, "rashba-zeeman": RashbaZeemanChain}
 EXACT_METHODS = {  # method: (what it is, largest Fock sector manybody.ed builds for it)
-    # the exact NESS matrix-free (model 1: about a minute per solve at L = 14, 25 minutes at
-    # L = 16; model 2: 40 minutes at L = 8), its secular limit on the degenerate pairs only
+    # the exact NESS and dynamics matrix-free above model 1's L = 12 (steady state: about a
+    # minute at L = 14, 25 minutes at L = 16; model 2: 40 minutes at L = 8; dynamics: about
+    # 20 s per unit time at L = 14), the secular limit on the degenerate pairs only
     "ed": ("exact NESS", MAX_SECTOR_DIM),
     "secular": ("secular limit", MAX_SECTOR_DIM),
     "exclusion": ("exclusion process", MAX_EXCLUSION_DIM),
-    "dynamics": ("exact dynamics", MAX_SPARSE_SECTOR_DIM),  # sparse superoperator
+    "dynamics": ("exact dynamics", MAX_SECTOR_DIM),
 }
 NESS_METHODS = ("ed", "secular", "exclusion")  # the steady-state comparison of validate_tgge
 MAX_MODES = 62  # a Fock state is one int64 bit pattern (manybody.ed.fock)
@@ -61,9 +62,8 @@ def exact_reach(model: str, filling: float = 0.5) -> dict[str, int]:
     """Largest ring size L of each exact method at ``filling`` (0: none).
 
     Read from the sector limits of :mod:`manybody.ed` (``MAX_SECTOR_DIM`` for the Lindblad
-    NESS and its secular limit, ``MAX_SPARSE_SECTOR_DIM`` for the exact dynamics,
-    ``MAX_EXCLUSION_DIM`` for the exclusion process; at most 62 modes): the largest L whose
-    N = filling * M particle sector fits.
+    NESS, its secular limit and the exact dynamics, ``MAX_EXCLUSION_DIM`` for the exclusion
+    process; at most 62 modes): the largest L whose N = filling * M particle sector fits.
     """
     choice("model", model, MODELS)
     n_bands = MODELS[model](2, gamma_neq=0.5).n_bands
@@ -319,17 +319,18 @@ def _tgge_checks(rows, fits, model, wick: float) -> list[Check]:
 
 def validate_dynamics(out: str | Path, model: str = "nonreciprocal", L: int = 10,
                       eps: float = 0.05, t_max: float = 200.0, filling: float = 0.5,
-                      **params) -> dict:
+                      progress: bool = True, **params) -> dict:
     r"""Overlay of :math:`\lambda_q(t)` and I(t), exact against tGGE, from infinite temperature.
 
     Writes ``validate_dynamics_<model>.png/.json``; the tGGE curves are grand canonical (its
-    own dynamics); the exact ones come from :func:`manybody.ed.evolve` at the same L and N.
+    own dynamics); the exact ones come from :func:`manybody.ed.evolve` at the same L and N
+    (``progress``: its bar over the times; model 1 at L = 14 takes about an hour).
     """
     params = {"gamma_neq": 0.5} | params
     require_exact(model, "L (--dynamics-L)", [L], filling, methods=("dynamics",))
     m = MODELS[model](L, eps=eps, **params)
     times = np.linspace(0.0, t_max, 81)
-    exact = ed.evolve(m, times, filling)
+    exact = ed.evolve(m, times, filling, progress=progress)
     approx = tgge.evolve(m, times, filling=filling)
     fig, (a, b) = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
     lam_e = exact.lambdas.reshape(times.size, -1)
