@@ -1,11 +1,13 @@
-"""Exact steady state: the matrix-free block Liouvillian against the sparse superoperator.
+"""Exact steady state and dynamics: the matrix-free block Liouvillian against the sparse one.
 
-Three tables, all at half filling and ``gamma_neq=0.5``: (1) one application of the block
+Four tables, all at half filling and ``gamma_neq=0.5``: (1) one application of the block
 Liouvillian of ``NonreciprocalChain(L)``, the sparse superoperator ``S @ x`` against the
 matrix-free kernel on one thread and on Numba's threads (ratio in the same run); (2) the full
 ``ed.steady_state`` with the block solved sparse and matrix-free (wall times, occupation
 difference); (3) the matrix-free steady state alone at the largest sizes, each in its own
-process so that its peak resident memory (VmHWM) is its own. Run
+process so that its peak resident memory (VmHWM) is its own; (4) ``ed.evolve`` from infinite
+temperature to t = 10 (eps = 0.05), ``expm_multiply`` on the sparse superoperator against the
+Arnoldi exponential of the matrix-free one. Run
 ``python benchmarks/ed_matfree_benchmarks.py [--quick | --full]`` (``--full`` adds model 1 at
 L = 16 and model 2 at L = 8, ten to sixty minutes each); it writes
 ``data/benchmarks/ed_matfree_benchmarks.json``. Set ``NUMBA_NUM_THREADS`` to choose the
@@ -34,6 +36,7 @@ from manybody.models import NonreciprocalChain, RashbaZeemanChain
 from manybody.provenance import provenance
 
 MATVEC = {"quick": 8, "default": 12}
+DYNAMICS = {"quick": 8, "default": 12}
 COMPARE = {"quick": [("nonreciprocal", 8), ("rashba-zeeman", 4)],
            "default": [("nonreciprocal", 10), ("nonreciprocal", 12), ("rashba-zeeman", 5)]}
 LARGE = {"quick": [("nonreciprocal", 10)],
@@ -50,13 +53,15 @@ def _model(name: str, L: int):
 
 @contextlib.contextmanager
 def _solver(kind: str):
-    """Route the block of ``ed.steady_state`` to the sparse or the matrix-free solver."""
-    saved = solver.MATFREE_MIN_DIM
-    solver.MATFREE_MIN_DIM = 0 if kind == "matrix-free" else 10**15
+    """Route the block of ``ed.steady_state`` and ``ed.evolve`` to the sparse or the
+    matrix-free solver."""
+    saved = solver.MATFREE_MIN_DIM, solver.MAX_SPARSE_SECTOR_DIM
+    solver.MATFREE_MIN_DIM = solver.MAX_SPARSE_SECTOR_DIM = (0 if kind == "matrix-free"
+                                                             else 10**15)
     try:
         yield
     finally:
-        solver.MATFREE_MIN_DIM = saved
+        solver.MATFREE_MIN_DIM, solver.MAX_SPARSE_SECTOR_DIM = saved
 
 
 def _best(f, repeat: int) -> float:
@@ -113,6 +118,22 @@ def compare(name: str, L: int) -> dict:
     return out
 
 
+def dynamics(L: int, t_max: float = 10.0) -> dict:
+    """``ed.evolve`` of model 1 at L (eps = 0.05) to ``t_max``, sparse and matrix-free."""
+    out, res = {"model": "nonreciprocal", "L": L, "t_max": t_max}, {}
+    times = np.linspace(0.0, t_max, 5)
+    for kind in ("sparse", "matrix-free"):
+        with _solver(kind):
+            t0 = time.perf_counter()
+            res[kind] = ed.evolve(NonreciprocalChain(L, gamma_neq=0.5, eps=0.05), times)
+            out[f"{kind}_s"] = time.perf_counter() - t0
+    d = res["matrix-free"].diagnostics
+    out.update(block_dim=d["solved_dim"], matvecs=d["matvecs"],
+               sparse_over_matfree=out["sparse_s"] / out["matrix-free_s"],
+               max_dI=float(np.abs(res["sparse"].current - res["matrix-free"].current).max()))
+    return out
+
+
 def large_one(name: str, L: int) -> dict:
     """The matrix-free steady state at one size (run in a fresh process by :func:`large`)."""
     t0 = time.perf_counter()
@@ -146,7 +167,8 @@ def run(quick: bool = False, full: bool = False, out: Path | str = OUT) -> dict:
     size = "quick" if quick else "default"
     results = {"matvec": matvec(MATVEC[size]),
                "steady_state": [compare(n, L) for n, L in COMPARE[size]],
-               "large": [large(n, L) for n, L in LARGE["full" if full else size]]}
+               "large": [large(n, L) for n, L in LARGE["full" if full else size]],
+               "dynamics": dynamics(DYNAMICS[size])}
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "ed_matfree_benchmarks.json").write_text(json.dumps(
@@ -176,6 +198,11 @@ def format_tables(results: dict) -> str:
                      f"{r['matvecs'] + r['check_matvecs']:>9}{r['threads']:>8}"
                      f"{r['peak_memory_estimate'] / 1e6:>11.0f}{r['maxrss_bytes'] / 1e6:>12.0f}"
                      f"{r['residual']:>10.1e}")
+    r = results["dynamics"]
+    lines += ["", f"ed.evolve, model 1, L={r['L']} ({r['block_dim']} unknowns) to t={r['t_max']:g}:"
+                  f" sparse {r['sparse_s']:.2f} s, matrix-free {r['matrix-free_s']:.2f} s "
+                  f"({r['matvecs']} matvecs), ratio {r['sparse_over_matfree']:.2f}, "
+                  f"max|dI| {r['max_dI']:.1e}"]
     return "\n".join(lines)
 
 

@@ -96,6 +96,7 @@ def test_ed_matfree_benchmark_quick_run(tmp_path):
     assert all(r["max_dn"] < 1e-10 for r in results["steady_state"])
     assert [r["L"] for r in results["large"]] == [L for _, L in module.LARGE["quick"]]
     assert all(r["residual"] < 1e-10 and r["maxrss_bytes"] > 0 for r in results["large"])
+    assert results["dynamics"]["max_dI"] < 1e-10 and results["dynamics"]["matvecs"] > 0
     assert json.loads((tmp_path / "ed_matfree_benchmarks.json").read_text())["quick"] is True
     assert "matrix-free" in module.format_tables(results)
 
