@@ -117,7 +117,9 @@ def exact_point(model: str, L: int, eps: float, filling: float, params: dict,
     ``runs_dir/<model>_L<L>_eps<eps>_<hash of the other parameters>.json`` when ``runs_dir``
     is given and read back from there by a rerun with the same model parameters and filling
     (the large rings take 20-60 minutes per point: an interrupted run loses at most the point
-    it was solving)."""
+    it was solving). The file is matched by parameters, not by code version: after a change
+    of the solver, delete ``runs_dir`` (``figure --all`` starts from an empty output folder).
+    """
     m = MODELS[model](L, **(params | {"eps": eps}))
     tag = hashlib.sha1(json.dumps(_jsonable(params | {"filling": filling}),
                                   sort_keys=True).encode()).hexdigest()[:8]
