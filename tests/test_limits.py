@@ -221,6 +221,8 @@ def test_exact_points_are_saved_and_read_back(tmp_path, monkeypatch):
                         lambda *a, **k: calls.append(a) or first)
     again = validation.exact_point("nonreciprocal", 6, 0.05, 0.5, {"gamma_neq": 0.5}, tmp_path)
     assert not calls and again.current == first.current
+    assert again.diagnostics["read_back_from"].endswith(".json")
+    assert "read_back_from" not in first.diagnostics
     assert again.dissipative_currents == first.dissipative_currents
     np.testing.assert_array_equal(again.occupations, first.occupations)
     validation.exact_point("nonreciprocal", 6, 0.05, 0.5, {"gamma_neq": 0.6}, tmp_path)

@@ -117,8 +117,9 @@ def exact_point(model: str, L: int, eps: float, filling: float, params: dict,
     ``runs_dir/<model>_L<L>_eps<eps>_<hash of the other parameters>.json`` when ``runs_dir``
     is given and read back from there by a rerun with the same model parameters and filling
     (the large rings take 20-60 minutes per point: an interrupted run loses at most the point
-    it was solving). The file is matched by parameters, not by code version: after a change
-    of the solver, delete ``runs_dir`` (``figure --all`` starts from an empty output folder).
+    it was solving). The file is matched by parameters, not by code version (a read-back
+    result has ``diagnostics["read_back_from"]``, and the file its provenance): after a change
+    of the solver, delete ``runs_dir``.
     """
     m = MODELS[model](L, **(params | {"eps": eps}))
     tag = hashlib.sha1(json.dumps(_jsonable(params | {"filling": filling}),
@@ -127,6 +128,7 @@ def exact_point(model: str, L: int, eps: float, filling: float, params: dict,
     if path is not None and path.is_file():
         done = Result.load(path)
         if done.model == _jsonable(m.params()) and done.options["filling"] == filling:
+            done.diagnostics["read_back_from"] = str(path)
             return done
     r = ed.steady_state(m, filling)
     if path is not None:
@@ -224,6 +226,7 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
             exact = [exact_point(model, L, e, filling, params, runs_dir) for e in eps_L]
             row |= {"eps": list(eps_L), "exact": [r.current for r in exact],
                     "exact_total": [r.total_current for r in exact],
+                    "exact_read_back": ["read_back_from" in r.diagnostics for r in exact],
                     "exact_dissipative": [r.dissipative_currents for r in exact],
                     "exact_dissipative_per_eps": [r.dissipative_currents["nonequilibrium"] / e
                                                   for r, e in zip(exact, eps_L, strict=True)],
