@@ -223,7 +223,9 @@ def validate_tgge(out: str | Path, model: str = "nonreciprocal", Ls=(4, 6, 8, 10
             row |= {"secular": sec.current, "secular_coherences": sec.diagnostics["coherences"]}
         if L <= reach["ed"]:
             eps_L = exact_epsilons.get(L, tuple(epsilons))
-            exact = [exact_point(model, L, e, filling, params, runs_dir) for e in eps_L]
+            exact = [exact_point(model, L, e, filling, params, runs_dir)  # L = 16: 25 min each
+                     for e in tqdm(eps_L, desc=f"exact NESS, L={L}", leave=False,
+                                   disable=not progress)]
             row |= {"eps": list(eps_L), "exact": [r.current for r in exact],
                     "exact_total": [r.total_current for r in exact],
                     "exact_read_back": ["read_back_from" in r.diagnostics for r in exact],
