@@ -202,3 +202,9 @@ def test_krylov_exponential_refuses_an_impossible_tolerance():
     x = np.random.default_rng(0).normal(size=block.dim).astype(complex)
     with pytest.raises(ConvergenceError, match="Krylov exponential"):
         matfree.expm_multiply(op, x, 100.0, tol=1e-30, m=4)
+    for kwargs, name in (({"dt": -1.0}, "dt"), ({"dt": np.nan}, "dt"), ({"tol": 0.0}, "tol"),
+                         ({"m": 1}, "m")):
+        with pytest.raises(ValueError, match=name):
+            matfree.expm_multiply(op, x, **({"dt": 1.0} | kwargs))
+    with pytest.raises(ValueError, match="block vector of shape"):
+        matfree.expm_multiply(op, x[:-1], 1.0)

@@ -186,6 +186,9 @@ def test_restricted_superoperator_is_the_slice_of_the_block_superoperator(model)
     assert abs(part - S[keep][:, keep]).max() < 1e-13 * abs(S).max()
     assert abs(block.restricted(H, c_ops, np.arange(block.dim)) - S).max() == 0.0
     assert block.restricted(H, c_ops, np.array([], dtype=int)).nnz == 0
+    for bad in ([3, 1], [1, 1], [-1, 2], [block.dim]):
+        with pytest.raises(ValueError, match="keep must hold increasing block positions"):
+            block.restricted(H, c_ops, np.array(bad))
 
 
 def test_secular_limit_reaches_L14_and_keeps_its_relations():

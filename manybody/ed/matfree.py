@@ -40,6 +40,7 @@ from scipy import sparse
 from scipy.linalg import expm
 from scipy.sparse.linalg import LinearOperator, bicgstab, gmres
 
+from .._validate import integer, real
 from ..errors import ConvergenceError
 from .checks import degenerate
 from .momentum import MomentumBlock
@@ -350,9 +351,17 @@ def expm_multiply(op: MatrixFreeBlock, x: np.ndarray, dt: float, tol: float = 1e
 
     Raises
     ------
+    ValueError
+        If ``dt`` is negative or not finite, ``tol`` outside (0, 1), ``m`` below 2, or ``x``
+        not a vector of the block's size.
     ConvergenceError
         If the step falls below 1e-12 dt (the tolerance cannot be met).
     """
+    dt = real("dt", dt, 0.0)
+    tol = real("tol", tol, 0.0, 1.0, open_lo=True, open_hi=True)
+    m = integer("m", m, 2)
+    if np.shape(x) != (op.dim,):
+        raise ValueError(f"x must be a block vector of shape ({op.dim},), got {np.shape(x)}")
     n = x.size
     V = np.empty((m + 1, n), dtype=np.complex128)
     w = np.array(x, dtype=np.complex128)

@@ -117,6 +117,10 @@ class MomentumBlock:
         (the secular limit keeps about 4-10 per sector state), not with the block.
         """
         keep = np.asarray(keep, dtype=np.int64)
+        if keep.ndim != 1 or np.any(np.diff(keep) <= 0) or (keep.size and (
+                keep[0] < 0 or keep[-1] >= self.dim)):
+            raise ValueError(f"keep must hold increasing block positions in [0, {self.dim}), "
+                             f"each once")
         where = np.full(self.dim, -1, dtype=np.int64)
         where[keep] = np.arange(keep.size)
         sizes = np.array([g.size for g in self.groups])
