@@ -31,7 +31,6 @@ import numpy as np
 from manybody import ed
 from manybody._validate import proc_bytes
 from manybody.ed import matfree, solver
-from manybody.ed.momentum import MomentumBlock
 from manybody.models import NonreciprocalChain, RashbaZeemanChain
 from manybody.provenance import provenance
 
@@ -78,7 +77,7 @@ def matvec(L: int, repeat: int = 5) -> dict:
     model = _model("nonreciprocal", L)
     sector = solver._sector(model, 0.5, solver.MAX_SECTOR_DIM)
     H, c_ops = solver.lindblad_operators(model, sector)
-    block = MomentumBlock(sector, np.arange(model.n_modes), L)
+    block = solver.block_of(model, sector)
     t0 = time.perf_counter()
     S = block.superoperator(H, c_ops)
     build_sparse = time.perf_counter() - t0

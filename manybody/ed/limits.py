@@ -25,7 +25,7 @@ from ..result import Result
 from .checks import PHYSICAL_TOL, fermion_block_checks
 from .fock import FockSector
 from .momentum import MomentumBlock, stationary_solve
-from .solver import MAX_SECTOR_DIM, _sector, block_correlations, lindblad_operators
+from .solver import MAX_SECTOR_DIM, _sector, block_correlations, block_of, lindblad_operators
 
 MAX_EXCLUSION_DIM = 200_000  # model 1 at half filling: L = 20 (184 756 states)
 
@@ -96,7 +96,7 @@ def secular_state(model: FreeFermionRing, sector: FockSector, degeneracy_tol: fl
     _validate.memory_guard("the secular limit's index arrays", "L", model.L, minimum=2,
                            estimate=lambda L: 160.0 * comb(nb * L, round(f * nb * L)) ** 2 / L)
     H, c_ops = lindblad_operators(model, sector)
-    block = MomentumBlock(sector, np.arange(model.n_modes) // nb, model.L)
+    block = block_of(model, sector)
     E = H.diagonal().real
     s, sp = block.pairs()
     keep = np.flatnonzero(np.abs(E[s] - E[sp]) <= degeneracy_tol * max(np.ptp(E), 1.0))

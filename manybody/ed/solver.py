@@ -114,6 +114,12 @@ def liouvillian(model: FreeFermionRing, filling: float = 0.5) -> qutip.Qobj:
     return qutip.liouvillian(qutip.Qobj(H), [qutip.Qobj(c) for c in c_ops])
 
 
+def block_of(model: FreeFermionRing, sector: FockSector) -> MomentumBlock:
+    """The zero momentum-difference block of ``sector`` (bookkeeping only; mode a has
+    momentum index a // n_bands)."""
+    return MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+
+
 def momentum_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatrix,
                    c_ops: list) -> MomentumBlock:
     """The zero momentum-difference block of ``sector``, refused above ``MAX_BLOCK_DIM``
@@ -125,7 +131,7 @@ def momentum_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatri
     plus 3300 bytes per unknown (200 GMRES Krylov vectors). Other L are extrapolated with
     the same entries per unknown and about C(M, N)^2 / L unknowns.
     """
-    block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+    block = block_of(model, sector)
     name = f"L={model.L}, N={sector.n_particles}"
     if block.dim > MAX_BLOCK_DIM:
         raise SizeError(f"{name}: the momentum block has {block.dim} unknowns > MAX_BLOCK_DIM="
@@ -311,7 +317,7 @@ def _solve_block(model: FreeFermionRing, sector: FockSector, H: sparse.spmatrix,
     fallback of :func:`~manybody.ed.momentum.stationary_solve`), else matrix-free
     (:mod:`manybody.ed.matfree`, BiCGSTAB); a matrix-free solve that does not converge on
     a block of at most ``DIRECT_MAX`` unknowns is repeated sparse (sparse-LU fallback)."""
-    block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+    block = block_of(model, sector)
     if block.dim >= MATFREE_MIN_DIM:
         peak, spare = matfree_memory(model, sector, block, c_ops)
         op = matfree.MatrixFreeBlock(block, H, c_ops)
@@ -384,9 +390,10 @@ def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
     ``scipy.sparse.linalg.expm_multiply`` on the sparse superoperator; above, up to
     ``MAX_SECTOR_DIM``, by the Arnoldi exponential of the matrix-free Liouvillian
     (:func:`manybody.ed.matfree.expm_multiply`, relative error ``tol`` per output interval;
-    it equals the sparse path to 1e-12 at L = 10). Its cost is about 12 Krylov vectors of
-    Liouvillian applications per unit time at eps = 0.05: model 1 at L = 14 about 20 s per
-    unit time (t = 200: an hour), L = 16 twelve times that.
+    it equals the sparse path to 1e-12 at L = 10). Its cost is about 33 Liouvillian
+    applications per unit time at eps = 0.05 (measured at L = 14, t = 0-10: 330): model 1 at
+    L = 14 about 15-20 s per unit time on one core (t = 200: an hour), L = 16 twelve times
+    that.
 
     With several steady states (e.g. ``RashbaZeemanChain(4, gamma_neq=1)``, where
     :func:`steady_state` refuses) the long-time limit is the projection of the initial state
@@ -448,7 +455,7 @@ def evolve(model: FreeFermionRing | ProductChain, times, filling: float = 0.5,
         def step(x, dt):
             return expm_multiply(S * dt, x)
     else:
-        block = MomentumBlock(sector, np.arange(model.n_modes) // model.n_bands, model.L)
+        block = block_of(model, sector)
         matfree_memory(model, sector, block, c_ops, vectors=matfree.KRYLOV_DIM + 6)
         op = matfree.MatrixFreeBlock(block, H, c_ops)
         extra = {"solver": "matrix-free", "matvecs": 0}
