@@ -37,11 +37,11 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 VALIDATION = {  # job name: validate_tgge options (those not given: its defaults)
     "nonreciprocal": {"model": "nonreciprocal", "Ls": (4, 6, 8, 10, 12, 14, 16, 18, 20),
                       "kmc_Ls": (24, 32, 48, 64, 96, 128, 192, 256), "kmc_sweeps": 1_000_000,
-                      "exact_epsilons": {16: (0.05, 0.02, 0.005)}, "gamma_neq": 0.5,
+                      "gamma_neq": 0.5,
                       "dynamics_L": 10},
     "rashba-zeeman": {"model": "rashba-zeeman", "Ls": (2, 3, 4, 5, 6, 7, 8, 10),
                       "kmc_Ls": (16, 24, 32, 64, 128), "kmc_sweeps": 200_000,
-                      "exact_epsilons": {8: (0.05, 0.02, 0.005)}, "gamma_neq": 0.9,
+                      "exact_epsilons": {8: (0.2, 0.05, 0.02, 0.005)}, "gamma_neq": 0.9,
                       "dynamics_L": 4},
     # beyond tGGE: real delta, delta' (README); the dissipative current against Wick
     "nonreciprocal-real-delta": {"model": "nonreciprocal", "Ls": (4, 6, 8, 10, 12, 14, 16),
