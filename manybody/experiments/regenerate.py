@@ -50,6 +50,7 @@ VALIDATION = {  # job name: validate_tgge options (those not given: its defaults
 }
 # benchmarks/<script>.py and the JSON each writes
 BENCHMARKS = {"tgge_benchmarks": "tgge_benchmarks.json", "ed_benchmarks": "ed_benchmarks.json",
+              "ed_matfree_benchmarks": "ed_matfree_benchmarks.json",
               "spin_benchmarks": "spin_benchmarks.json", "mpo_benchmarks": "mpo_benchmarks.json",
               "mpo_regimes": "mpo_regimes.json"}
 
