@@ -270,7 +270,8 @@ def steady_state(model: SpinChain, solution: str = "stable", n_starts: int = 12,
     Returns
     -------
     Result
-        ``current``: the paper's mean-field current, :math:`I^J + I^\\eta` on the bond
+        ``current``: the paper's mean-field current, :math:`I^J + I^\\eta` (the model's
+        ``PROFILE_PARTS``; any :class:`~manybody.models.SpinChain` ring works) on the bond
         inside a cluster (averaged over clusters A and B), :math:`-\\text{Eq.(24)}/2` for
         the x-state (module docstring: why not the bond average); ``observables``:
         ``current_profile`` :math:`I^J + I^\\eta` on the four bonds of the period (inside
@@ -326,11 +327,10 @@ def _observables(model: SpinChain, a: np.ndarray, b: np.ndarray) -> dict:
         pair = np.kron(left, right)  # the bond (1, 2) joins the two clusters
         return float(np.real(np.trace(pair @ local_matrix(op, (0, 1, 2, 3)))))
 
-    names = ("J", "eta", "lambda", "xi")
     currents = {k: np.array([expect(inside[k], a, None), expect(across[k], a, b),
                              expect(inside[k], b, None), expect(across[k], b, a)])
-                for k in names}
-    profile = currents["J"] + currents["eta"]
+                for k in inside}
+    profile = sum(currents[k] for k in model.PROFILE_PARTS)
     sz = np.array([np.real(np.trace(a @ np.kron(OPS["sz"], OPS["id"]))),
                    np.real(np.trace(a @ np.kron(OPS["id"], OPS["sz"])))])
     return {"current": float(profile[::2].mean()),

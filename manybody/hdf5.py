@@ -104,3 +104,20 @@ def read(group: h5py.Group) -> dict | list:
     if group.attrs.get(LIST, False):
         return [out[str(i)] for i in range(len(out))]
     return out
+
+
+def equal(a, b) -> bool:
+    """Equality of nested dicts, lists (= tuples), arrays (NaN equal to NaN) and scalars."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(equal(a[k], b[k]) for k in a))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and bool(np.array_equal(
+            a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
+                and len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b, strict=True)))
+    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
+        return True
+    return a == b

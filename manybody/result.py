@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import hdf5
+from . import hdf5, states
 from .provenance import provenance
+from .states import State
 
 HDF5_SUFFIXES = (".h5", ".hdf5")
 
@@ -32,25 +33,9 @@ def _jsonable(x):
     return x
 
 
-def _equal(a, b) -> bool:
-    """Equality of nested dicts, lists (= tuples), arrays (NaN equal to NaN) and scalars."""
-    if isinstance(a, dict) or isinstance(b, dict):
-        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
-                and all(_equal(a[k], b[k]) for k in a))
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a, b = np.asarray(a), np.asarray(b)
-        return a.shape == b.shape and bool(np.array_equal(
-            a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"))
-    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
-                and len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True)))
-    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
-        return True
-    return a == b
-
-
 FIELDS = ("method", "kind", "model", "options", "momenta", "energies", "occupations", "current",
-          "spin_currents", "dissipative_currents", "observables", "times", "diagnostics")
+          "spin_currents", "dissipative_currents", "observables", "times", "diagnostics",
+          "state")
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +75,10 @@ class Result:
     diagnostics : dict
         How far to trust the numbers: residual, iterations, wall time, particle-number drift,
         degeneracy of the steady state.
+    state : State or None
+        The state itself (:mod:`manybody.states`) when the method was asked for it
+        (``state=True``): ``r.state.expect(op)``, ``r.state.to_qobj()``, and for the MPO
+        solver ``r.state.mps``.
 
     Two results are equal (``==``) when every field is: arrays entry by entry (NaN equal to
     NaN), lists and tuples alike. :meth:`save` / :meth:`load` keep them equal through an HDF5
@@ -109,11 +98,12 @@ class Result:
     observables: dict = field(default_factory=dict)
     times: np.ndarray | None = None
     diagnostics: dict = field(default_factory=dict)
+    state: State | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
             return NotImplemented
-        return all(_equal(getattr(self, f), getattr(other, f)) for f in FIELDS)
+        return all(hdf5.equal(getattr(self, f), getattr(other, f)) for f in FIELDS)
 
     __hash__ = None  # mutable contents (dicts, arrays)
 
@@ -172,12 +162,14 @@ class Result:
 
     def save(self, path: str | Path) -> Path:
         """Write the result to ``path``: HDF5 (:mod:`manybody.hdf5`) for a ``.h5`` / ``.hdf5``
-        suffix, every field with its arrays and types as they are, and the provenance; else
-        JSON (:meth:`to_dict`, a readable summary)."""
+        suffix, every field with its arrays and types as they are, the state if held, and the
+        provenance; else JSON (:meth:`to_dict`, a readable summary without the state)."""
         path = Path(path)
         if path.suffix in HDF5_SUFFIXES:
-            return hdf5.save(path, {f: getattr(self, f) for f in FIELDS}
-                             | {"provenance": provenance()})
+            data = {f: getattr(self, f) for f in FIELDS} | {"provenance": provenance()}
+            if self.state is not None:
+                data["state"] = states.to_dict(self.state)
+            return hdf5.save(path, data)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_dict(), indent=1))
         return path
@@ -188,6 +180,8 @@ class Result:
         equals the saved one."""
         if Path(path).suffix in HDF5_SUFFIXES:
             d = hdf5.load(path)
+            if d.get("state") is not None:
+                d["state"] = states.from_dict(d["state"])
             return cls(**{f: d[f] for f in FIELDS if f in d})
         d = json.loads(Path(path).read_text())
         arr = lambda x: None if x is None else np.asarray(x, dtype=float)  # noqa: E731

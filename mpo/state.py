@@ -35,6 +35,7 @@ import quimb.tensor as qtn
 
 from manybody.models.spin import ProductChain
 from manybody.observables import two_site_entanglement
+from manybody.states import State
 
 PRODUCT_STATES = ("down", "mixed", "up")
 
@@ -150,6 +151,40 @@ def product_state(L: int, state: str = "down", d: int = 2) -> qtn.MatrixProductS
     return from_arrays([v.copy() for _ in range(L)])
 
 
+def initial_arrays(model: ProductChain, initial) -> list[np.ndarray]:
+    """Arrays ``(left, d^2, right)`` of a start state, trace one: a product-state name
+    (:data:`PRODUCT_STATES`), a state with an ``mps`` attribute (a result's
+    ``MPSState``), a quimb ``MatrixProductState`` of vec ρ, a dense :math:`d^L\times d^L`
+    density matrix, or a list of arrays; ValueError naming ``initial`` if it does not fit the
+    model."""
+    L, d = model.L, model.local_dim
+    if isinstance(initial, str):
+        if initial not in PRODUCT_STATES:
+            raise ValueError(f"initial must be one of {list(PRODUCT_STATES)} or a state, got "
+                             f"{initial!r}")
+        return to_arrays(product_state(L, initial, d))
+    if isinstance(initial, State) and not hasattr(initial, "mps"):
+        initial = initial.to_dense()  # an exact state of the same chain
+    initial = getattr(initial, "mps", initial)
+    if isinstance(initial, qtn.MatrixProductState):
+        arrays = to_arrays(initial)
+    elif isinstance(initial, np.ndarray) and initial.ndim == 2:
+        if initial.shape != (d**L, d**L):
+            raise ValueError(f"initial: a dense density matrix must be {d**L} x {d**L} for L={L}"
+                             f", d={d}, got shape {initial.shape}")
+        arrays = to_arrays(from_dense(initial, d))
+    else:
+        arrays = [np.asarray(a, dtype=complex) for a in initial]
+    bonds_ok = all(a.ndim == 3 and a.shape[1] == d * d for a in arrays) and all(
+        x.shape[2] == y.shape[0] for x, y in zip(arrays[:-1], arrays[1:], strict=True))
+    if len(arrays) != L or not bonds_ok or arrays[0].shape[0] != 1 or arrays[-1].shape[2] != 1:
+        raise ValueError(f"initial: need {L} arrays (left, {d * d}, right) with matching bonds "
+                         f"and end bonds 1, got shapes {[a.shape for a in arrays]}")
+    phase, log = log_trace(arrays)
+    scale = (phase * np.exp(log)) ** (1.0 / L)
+    return [a / scale for a in arrays]
+
+
 def from_dense(rho: np.ndarray, d: int = 2) -> qtn.MatrixProductState:
     """Exact MPS of a dense :math:`d^L\\times d^L` density matrix (tests, small L)."""
     L = int(round(np.log(rho.shape[0]) / np.log(d)))
@@ -196,6 +231,25 @@ def log_trace(arrays: list[np.ndarray], iota: np.ndarray | None = None) -> tuple
         env, log = env / scale, log + np.log(scale)
     value = complex(env[0])
     return value / abs(value), log + np.log(abs(value))
+
+
+def expect_product(arrays: list[np.ndarray], factors: dict[int, np.ndarray]) -> complex:
+    r""":math:`\mathrm{Tr}(\rho\bigotimes_j O_j)/\mathrm{Tr}\rho` for site matrices
+    ``factors[j]`` (identity elsewhere): site j contracted with :math:`\mathrm{vec}(O_j^T)`,
+    since :math:`\mathrm{Tr}(\rho O) = \sum_{ss'}\rho_{ss'}O_{s's}`; both chains are
+    rescaled by the trace environment site by site."""
+    d = local_dim(arrays)
+    env_t = env_o = np.ones(1, dtype=complex)
+    for j, a in enumerate(arrays):
+        t = _traced(a)
+        env_t = env_t @ t
+        env_o = env_o @ (_traced(a, np.asarray(factors[j]).T.reshape(d * d))
+                         if j in factors else t)
+        scale = np.abs(env_t).max()
+        if not np.isfinite(scale) or scale == 0:
+            raise FloatingPointError(f"trace environment became {scale}")
+        env_t, env_o = env_t / scale, env_o / scale
+    return complex(env_o[0] / env_t[0])
 
 
 def trace(mps: qtn.MatrixProductState) -> complex:

@@ -94,6 +94,7 @@ resumed and uninterrupted runs alike, so a resumed run repeats the uninterrupted
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import warnings
@@ -109,6 +110,7 @@ from manybody.result import Result
 
 from . import checkpoint as ckpt
 from . import splitting, state, superop
+from .mps_state import MPSState
 from .tebd import TEBD
 
 BLAS_THREADS_ENV = "MPO_BLAS_THREADS"
@@ -171,7 +173,7 @@ class _Driver:
     """The state of one run: phases, counters, histories; all of it goes into checkpoints."""
 
     def __init__(self, model: ProductChain, opts: dict, bar, path: Path | None,
-                 interval: float) -> None:
+                 interval: float, start: list[np.ndarray]) -> None:
         self.model, self.opts, self.bar = model, opts, bar
         self.path, self.interval = path, interval
         self.generators = superop.bond_generators(model)
@@ -180,8 +182,7 @@ class _Driver:
         self.run: dict = {"phase": 0, "phases": [], "time": 0.0, "steps": 0,
                           "discarded_weight": 0.0, "trace_correction": 0.0, "elapsed": 0.0,
                           "resumed": False}
-        self.arrays = state.to_arrays(state.product_state(model.L, opts["initial"],
-                                                          model.local_dim))
+        self.arrays = start
         self.main: list[np.ndarray] | None = None
         if path is not None:
             loaded = ckpt.load(path, self.params, opts)
@@ -384,7 +385,8 @@ def _options(model: ProductChain, *, max_bond, dt, t_max, tol, order, cutoff, in
             "tol": _validate.real("tol", tol, 0.0, **positive),
             "order": int(_validate.choice("order", order, sorted(splitting.COEFFICIENTS))),
             "cutoff": _validate.real("cutoff", cutoff, 0.0, 1.0, open_hi=True),
-            "initial": _validate.choice("initial", initial, sorted(state.PRODUCT_STATES)),
+            "initial": (_validate.choice("initial", initial, sorted(state.PRODUCT_STATES))
+                        if isinstance(initial, str) else initial),  # a state: see steady_state
             "warmup": _validate.boolean("warmup", warmup),
             "richardson": _validate.boolean("richardson", richardson),
             "truncation_check": _validate.boolean("truncation_check", truncation_check),
@@ -400,7 +402,7 @@ def _options(model: ProductChain, *, max_bond, dt, t_max, tol, order, cutoff, in
 
 def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_max: float = 500.0,
                  tol: float = 1e-6, *, order: int = 2, cutoff: float = 1e-12,
-                 initial: str = "down", warmup: bool = True, richardson: bool = True,
+                 initial: str | object = "down", warmup: bool = True, richardson: bool = True,
                  truncation_check: bool = True,
                  check_interval: float = 1.0, spread_tol: float | None = None,
                  progress: bool = True, checkpoint: str | Path | None = None,
@@ -432,9 +434,12 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
         Convergence: :math:`\max_b|\Delta I_b|/\Delta t` below ``tol`` (> 0).
     cutoff : float
         Largest relative squared singular-value weight dropped per SVD, in [0, 1).
-    initial : {"down", "up", "mixed"}
+    initial : {"down", "up", "mixed"} or state
         Product initial state (:func:`mpo.state.product_state`: local state d-1, 0 or 1/d on
-        every site; for bosons "down" is the vacuum).
+        every site; for bosons "down" is the vacuum), or a state to start from
+        (:func:`mpo.state.initial_arrays`: a result's ``state`` (an MPO or ED steady state of
+        a nearby model), a quimb MPS of vec ρ, a dense ρ); recorded in ``options`` as
+        ``"state:<hash>"``, so that a checkpoint written from another start is refused.
     warmup : bool
         Start with the cheap warm-up phase (module docstring). Measured on the open chain
         (α = 2, δ = 1.5, same runs with and without): L = 40, χ = 12, order 4, tol 1e-7:
@@ -492,12 +497,18 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
         ``site_observables`` (the names of the per-site observables, e.g. ``["sz"]``),
         ``blas_threads``, ``resumed``, ``wall_time`` (summed over resumed runs) and
         ``phases`` (per phase: name, dt, order, tol, truncation, evolved time, steps, wall
-        time, relaxation time).
+        time, relaxation time). ``state``: the final MPS (:class:`mpo.mps_state.MPSState`;
+        with Richardson the dt/2 one, whose observables differ from the reported ones within
+        ``error_trotter``): ``r.state.mps`` the quimb MPS, ``r.state.expect(op)``.
     """
     opts = _options(model, max_bond=max_bond, dt=dt, t_max=t_max, tol=tol, order=order,
                     cutoff=cutoff, initial=initial, warmup=warmup, richardson=richardson,
                     truncation_check=truncation_check, check_interval=check_interval,
                     spread_tol=spread_tol)
+    start = state.initial_arrays(model, initial)
+    if not isinstance(initial, str):  # JSON-ready and compared on resume
+        digest = hashlib.sha1(b"".join(np.ascontiguousarray(a).tobytes() for a in start))
+        opts["initial"] = f"state:{digest.hexdigest()[:12]}"
     _validate.boolean("progress", progress)
     checkpoint_interval = _validate.real("checkpoint_interval", checkpoint_interval, 0.0)
     threads = _blas_threads(blas_threads)
@@ -507,7 +518,7 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
             tqdm(total=n_phases * opts["t_max"], disable=not progress, desc=f"mpo L={model.L}",
                  bar_format="{l_bar}{bar}| t={n:.1f}/{total:.0f} [{elapsed}{postfix}]") as bar:
         driver = _Driver(model, opts, bar, None if checkpoint is None else Path(checkpoint),
-                         checkpoint_interval)
+                         checkpoint_interval, start)
         driver.execute()
         bar.total = bar.n  # phases stop early: the run is complete at the time evolved
         bar.refresh()
@@ -535,4 +546,6 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
                   options={**opts, "checkpoint": None if checkpoint is None else str(checkpoint),
                            "checkpoint_interval": checkpoint_interval,
                            "blas_threads": blas_threads},
-                  current=obs["current"], observables=obs, diagnostics=diagnostics)
+                  current=obs["current"], observables=obs, diagnostics=diagnostics,
+                  state=MPSState(state.from_arrays(final), model.local_ops,
+                                 dt / 2 if richardson else dt, "fine" if richardson else "main"))

@@ -48,6 +48,7 @@ from manybody.models.spin import ProductChain
 from manybody.result import Result
 
 from . import state, superop
+from .mps_state import MPSState
 
 __all__ = ["liouvillian_mpo", "squared_mpo", "steady_state"]
 
@@ -114,12 +115,7 @@ def _standard_arrays(psi: qtn.MatrixProductState) -> list[np.ndarray]:
 
 
 def _initial(model: ProductChain, initial) -> qtn.MatrixProductState:
-    if isinstance(initial, str):
-        arrays = state.to_arrays(state.product_state(model.L, initial, model.local_dim))
-    else:
-        arrays = [np.asarray(a) for a in initial]
-        if len(arrays) != model.L:
-            raise ValueError(f"initial must have {model.L} arrays, got {len(arrays)}")
+    arrays = state.initial_arrays(model, initial)
     return state.from_arrays([np.real(a) for a in state.to_hermitian(arrays)])
 
 
@@ -147,9 +143,9 @@ def steady_state(model: ProductChain, max_bond: int = 32, tol: float = 1e-8, *,
         DMRG truncation (relative squared singular-value weight dropped per bond).
     local_tol : float
         Tolerance of the local LOBPCG eigensolves.
-    initial : {"mixed", "down", "up"} or list of ndarray
-        Product start, or MPS arrays ``(left, d^2, right)`` in the standard basis (e.g. a TEBD
-        state) to warm-start from.
+    initial : {"mixed", "down", "up"} or state
+        Product start, or a state to warm-start from (:func:`mpo.state.initial_arrays`: a
+        result's ``state``, a quimb MPS of vec ρ, a dense ρ, MPS arrays in the standard basis).
     max_residual : float
         A RuntimeWarning is raised if the final residual exceeds it: the sweeps settled on a
         state that is not stationary at this bond dimension (see Returns), so its current
@@ -186,10 +182,9 @@ def steady_state(model: ProductChain, max_bond: int = 32, tol: float = 1e-8, *,
     cutoff = _validate.real("cutoff", cutoff, 0.0, 1.0, open_hi=True)
     local_tol = _validate.real("local_tol", local_tol, 0.0, open_lo=True)
     _validate.boolean("progress", progress)
-    if isinstance(initial, str):
-        _validate.choice("initial", initial, sorted(state.PRODUCT_STATES))
+    p0 = _initial(model, initial)
     M = squared_mpo(model)
-    dmrg = qtn.DMRG2(M, bond_dims=[max_bond], cutoffs=cutoff, p0=_initial(model, initial))
+    dmrg = qtn.DMRG2(M, bond_dims=[max_bond], cutoffs=cutoff, p0=p0)
     dmrg.opts.update(local_eig_backend="lobpcg", local_eig_tol=local_tol,
                      local_eig_maxiter=500)
     watched = ("current_profile", *model.SITE_OBSERVABLES)
@@ -223,9 +218,10 @@ def steady_state(model: ProductChain, max_bond: int = 32, tol: float = 1e-8, *,
                    "mpo_bond_dimension": M.max_bond(), "wall_time": time.perf_counter() - t0}
     options = {"max_bond": max_bond, "tol": tol, "max_sweeps": max_sweeps, "cutoff": cutoff,
                "local_tol": local_tol, "max_residual": max_residual,
-               "initial": initial if isinstance(initial, str) else "arrays"}
+               "initial": initial if isinstance(initial, str) else "state"}
     observables = {k: obs[k] for k in ("current_profile", "currents", *model.SITE_OBSERVABLES,
                                         "rdm_min_eigenvalue", "hermiticity_error")}
     return Result(method="mpo-variational", kind="steady_state", model=model.params(),
                   options=options, current=obs["current"], observables=observables,
-                  diagnostics=diagnostics)
+                  diagnostics=diagnostics,
+                  state=MPSState(state.from_arrays(arrays), model.local_ops, 0.0, "variational"))

@@ -41,6 +41,8 @@ from ..models.spin import ProductChain
 from ..result import Result
 from .checks import chain_state_checks, worst
 from .momentum import stationary_solve
+from .orbits import all_canonical, canonical, state_parity, symmetry_group, unpack_orbits
+from .states import ChainState
 
 MAX_ORBITS = 400_000  # reduced unknowns (spin ring of 12: ~350 000)
 TRUNCATION_WARN = 1e-3  # current change under n_max -> n_max + 1 above which to warn
@@ -101,56 +103,6 @@ def _effective_hamiltonian(model: ProductChain) -> tuple[sparse.csr_matrix, list
     return sparse.csr_matrix(K), jumps
 
 
-def _digits(model: ProductChain) -> np.ndarray:
-    """``(d^L, L)`` table: digit j of basis state s is the local state of site j."""
-    L, d = model.L, model.local_dim
-    return (np.arange(d**L)[:, None] // d ** (L - 1 - np.arange(L))) % d
-
-
-def symmetry_group(model: ProductChain) -> np.ndarray:
-    """``(|G|, d^L)`` table of the basis-state permutations of the model's site symmetries."""
-    L = model.L
-    digits = _digits(model)
-    perms = [np.arange(L)]
-    if model.translation_symmetric:
-        perms = [(np.arange(L) - t) % L for t in range(L)]
-    if model.reflection_symmetric:
-        perms += [p[::-1] for p in perms]
-    weights = model.local_dim ** (L - 1 - np.arange(L))
-    return np.array([digits[:, p] @ weights for p in perms], dtype=np.int64)
-
-
-def state_parity(model: ProductChain) -> np.ndarray:
-    """Parity (0 even, 1 odd) of every basis state: its digit sum mod 2 (module docstring)."""
-    return (_digits(model).sum(axis=1) % 2).astype(np.int64)
-
-
-@numba.njit(cache=True)
-def _canonical(group, dim, s, sp):
-    best = -1
-    for g in range(group.shape[0]):
-        key = group[g, s] * dim + group[g, sp]
-        if best < 0 or key < best:
-            best = key
-    return best
-
-
-@numba.njit(cache=True)
-def _all_canonical(group, parity, use_parity):
-    dim = group.shape[1]
-    n_odd = parity.sum()
-    pairs = (dim - n_odd) ** 2 + n_odd**2 if use_parity else dim * dim  # equal-parity pairs
-    out = np.empty(pairs, dtype=np.int64)
-    n = 0
-    for s in range(dim):
-        for sp in range(dim):
-            if use_parity and (parity[s] + parity[sp]) % 2:
-                continue
-            out[n] = _canonical(group, dim, s, sp)
-            n += 1
-    return out[:n]
-
-
 @numba.njit(cache=True)
 def _reduced_rows(keys, group, Kp, Ki, Kx, Jp, Ji, Jx, n_jumps, bound):
     """COO entries of the reduced Liouvillian; Jp/Ji/Jx stack the jumps' CSR arrays."""
@@ -162,33 +114,21 @@ def _reduced_rows(keys, group, Kp, Ki, Kx, Jp, Ji, Jx, n_jumps, bound):
     for o in range(n):
         r, rp = keys[o] // dim, keys[o] % dim
         for q in range(Kp[r], Kp[r + 1]):  # -i K rho
-            rows[c], cols[c], vals[c] = o, _canonical(group, dim, Ki[q], rp), -1j * Kx[q]
+            rows[c], cols[c], vals[c] = o, canonical(group, dim, Ki[q], rp), -1j * Kx[q]
             c += 1
         for q in range(Kp[rp], Kp[rp + 1]):  # +i rho K^dagger
-            rows[c], cols[c] = o, _canonical(group, dim, r, Ki[q])
+            rows[c], cols[c] = o, canonical(group, dim, r, Ki[q])
             vals[c] = 1j * np.conj(Kx[q])
             c += 1
         for m in range(n_jumps):  # L rho L^dagger
             base = m * (dim + 1)
             for q in range(Jp[base + r], Jp[base + r + 1]):
                 for qq in range(Jp[base + rp], Jp[base + rp + 1]):
-                    rows[c], cols[c] = o, _canonical(group, dim, Ji[q], Ji[qq])
+                    rows[c], cols[c] = o, canonical(group, dim, Ji[q], Ji[qq])
                     vals[c] = Jx[q] * np.conj(Jx[qq])
                     c += 1
     out_cols = np.searchsorted(keys, cols[:c])
     return rows[:c], out_cols, vals[:c]
-
-
-@numba.njit(cache=True)
-def _unpack(keys, coeffs, group, parity, use_parity):
-    dim = group.shape[1]
-    rho = np.zeros((dim, dim), dtype=np.complex128)
-    for s in range(dim):
-        for sp in range(dim):
-            if use_parity and (parity[s] + parity[sp]) % 2:
-                continue
-            rho[s, sp] = coeffs[np.searchsorted(keys, _canonical(group, dim, s, sp))]
-    return rho
 
 
 class SymmetricLiouvillian:
@@ -212,7 +152,7 @@ class SymmetricLiouvillian:
         self.parity = model.parity_symmetric
         self.group = symmetry_group(model)
         self.state_parity = state_parity(model)
-        canon = _all_canonical(self.group, self.state_parity, self.parity)
+        canon = all_canonical(self.group, self.state_parity, self.parity)
         self.keys, self.sizes = np.unique(canon, return_counts=True)
         del canon
         if self.keys.size > MAX_ORBITS:
@@ -247,7 +187,7 @@ class SymmetricLiouvillian:
 
     def density_matrix(self, coeffs: np.ndarray) -> np.ndarray:
         """The full ``(d^L, d^L)`` density matrix of orbit coefficients."""
-        return _unpack(self.keys, np.asarray(coeffs, dtype=complex), self.group,
+        return unpack_orbits(self.keys, np.asarray(coeffs, dtype=complex), self.group,
                        self.state_parity, self.parity)
 
 
@@ -255,8 +195,8 @@ def _name(model: ProductChain, method: str) -> str:
     return f"{type(model).__name__}(L={model.L}, method={method!r})"
 
 
-def steady_state(model: ProductChain, method: str = "symmetric", truncation: bool = True
-                 ) -> Result:
+def steady_state(model: ProductChain, method: str = "symmetric", truncation: bool = True,
+                 state: bool = False) -> Result:
     r"""Exact steady state of a product chain (spins, truncated bosons).
 
     Parameters
@@ -277,6 +217,9 @@ def steady_state(model: ProductChain, method: str = "symmetric", truncation: boo
         instability the truncation converges slowly (ring L = 3, α = 2, δ = 1, κ = 1,
         U = 0: change of the current 0.080 from n_max = 3 to 4, error of n_max = 3 against the
         exact Gaussian current 0.145; L = 4: 0.14 from 4 to 5 against 0.38).
+    state : bool
+        Also return the state, ``Result.state`` a :class:`~manybody.ed.states.ChainState`
+        (the orbit coefficients; ``expect``, ``to_qobj``; default False).
 
     Returns
     -------
@@ -311,7 +254,8 @@ def steady_state(model: ProductChain, method: str = "symmetric", truncation: boo
     t0 = time.perf_counter()
     _validate.instance("model", model, ProductChain)
     _validate.choice("method", method, ("symmetric", "direct"))
-    rho, diagnostics = _solve(model, method)
+    _validate.boolean("state", state)
+    rho, diagnostics, held = _solve(model, method)
     obs = observables.chain_observables(model, rho)
     finer = model.refined() if truncation else None
     if finer is not None:
@@ -321,11 +265,13 @@ def steady_state(model: ProductChain, method: str = "symmetric", truncation: boo
         options={"method": method, "truncation": truncation},
         current=obs.pop("current"), observables=obs,
         diagnostics={**diagnostics, "wall_time": time.perf_counter() - t0},
+        state=held if state else None,
     )
 
 
-def _solve(model: ProductChain, method: str) -> tuple[np.ndarray, dict]:
-    """The checked steady-state density matrix and its diagnostics (:func:`steady_state`)."""
+def _solve(model: ProductChain, method: str) -> tuple[np.ndarray, dict, ChainState]:
+    """The checked steady-state density matrix, its diagnostics and the
+    :class:`~manybody.ed.states.ChainState` (:func:`steady_state`)."""
     if method == "direct":
         dim = model.local_dim**model.L
         if dim > MAX_DIRECT_DIM:
@@ -342,14 +288,17 @@ def _solve(model: ProductChain, method: str) -> tuple[np.ndarray, dict]:
         rho = rho_q.full()
         residual = float(np.abs((Lq * qutip.operator_to_vector(rho_q)).full()).max())
         extra = {"unknowns": dim * dim, "group_order": 1, "parity": False}
+        held = ChainState.from_dense(model, rho)
     else:
         red = SymmetricLiouvillian(model)
         coeffs, residual = red.steady_state()
         rho = red.density_matrix(coeffs)
         extra = {"unknowns": int(red.keys.size), "group_order": int(red.group.shape[0]),
                  "parity": red.parity}
+        held = ChainState(model.L, model.local_ops, red.keys, coeffs, red.group,
+                          red.state_parity, red.parity)
     checks = chain_state_checks(model, rho, _name(model, method))
-    return rho, {"residual": residual, **checks, **extra}
+    return rho, {"residual": residual, **checks, **extra}, held
 
 
 def _truncation_change(model: ProductChain, finer: ProductChain, method: str, obs: dict) -> dict:

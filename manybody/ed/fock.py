@@ -16,6 +16,57 @@ import numpy as np
 from scipy import sparse
 
 
+def apply_product(states: np.ndarray, factors) -> tuple[np.ndarray, np.ndarray]:
+    r"""A product of creation and annihilation operators on Fock states.
+
+    Parameters
+    ----------
+    states : ndarray of int64
+        Bit strings s (bit a = occupation of mode a).
+    factors : sequence of (name, mode)
+        ``"cdag"`` (:math:`\eta^\dagger_a`) or ``"c"`` (:math:`\eta_a`); the leftmost factor
+        acts last, as in :math:`\eta^\dagger_0\eta_1|s\rangle`.
+
+    Returns
+    -------
+    (images, signs)
+        :math:`O|s\rangle = \mathrm{sign}\,|\mathrm{image}\rangle`, sign in {-1, 0, 1}
+        (0 where a factor annihilates the state); Jordan-Wigner signs of the module docstring.
+    """
+    s = np.array(states, dtype=np.int64)
+    sign = np.ones(s.size)
+    for name, a in reversed(tuple(factors)):
+        occupied = (s >> a) & 1 == 1
+        sign *= np.where(occupied == (name == "c"), 1.0 - 2.0 * (np.bitwise_count(
+            s & ((1 << a) - 1)) % 2), 0.0)
+        s = s ^ (1 << a)
+    return s, sign
+
+
+def fock_matrix(terms, n_modes: int) -> sparse.csr_matrix:
+    """Sparse matrix of fermion terms ``(coef, (("cdag", a), ("c", b), ...))`` in the whole
+    :math:`2^M` Fock space, in QuTiP's tensor order: mode 0 the most significant bit of the
+    index, bit value 1 = occupied (the space of ``qutip.fdestroy(M, a)``)."""
+    if not 1 <= n_modes <= 20:
+        raise ValueError(f"n_modes must lie in [1, 20] for the whole Fock space, got {n_modes}")
+    states = np.arange(2**n_modes, dtype=np.int64)
+    shift = n_modes - 1 - np.arange(n_modes)
+
+    def index(s):  # bit a of s -> bit M-1-a of the index
+        return (((s[:, None] >> np.arange(n_modes)) & 1) << shift).sum(axis=1)
+
+    rows, cols, vals = [], [], []
+    for coef, factors in terms:
+        images, signs = apply_product(states, factors)
+        keep = signs != 0
+        rows.append(index(images[keep]))
+        cols.append(index(states[keep]))
+        vals.append(coef * signs[keep])
+    return sparse.csr_matrix((np.concatenate(vals).astype(complex),
+                              (np.concatenate(rows), np.concatenate(cols))),
+                             shape=(2**n_modes,) * 2)
+
+
 class FockSector:
     """The C(M, N)-dimensional sector of N particles in M modes.
 
@@ -74,6 +125,17 @@ class FockSector:
         r""":math:`\mathrm{Tr}(\rho\,\eta^\dagger_a\eta_b)` for a dense density matrix ``rho``."""
         rows, cols, signs = self._hop(a, b)
         return complex(np.sum(signs * rho[cols, rows]))
+
+    def product(self, factors) -> sparse.csr_matrix:
+        """Many-body matrix of a product of ``"cdag"`` / ``"c"`` factors
+        (:func:`apply_product`); its part leaving the sector is dropped (zero for a product
+        with as many creators as annihilators)."""
+        images, signs = apply_product(self.states, factors)
+        rows = np.searchsorted(self.states, images).clip(max=self.dim - 1)
+        keep = (signs != 0) & (self.states[rows] == images)
+        return sparse.csr_matrix((signs[keep].astype(complex), (rows[keep],
+                                                                 np.flatnonzero(keep))),
+                                 shape=(self.dim, self.dim))
 
     def quadratic(self, matrix) -> sparse.csr_matrix:
         r"""Many-body matrix of :math:`\sum_{ab} M_{ab}\eta^\dagger_a\eta_b` (dense or sparse M)."""

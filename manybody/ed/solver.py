@@ -36,6 +36,7 @@ from . import chain, matfree
 from .checks import fermion_block_checks, fermion_state_checks, worst
 from .fock import FockSector
 from .momentum import DIRECT_MAX, MomentumBlock, stationary_solve
+from .states import FermionState
 
 MAX_SECTOR_DIM = 12_870  # steady_state "block": model 1 up to L = 16, model 2 up to L = 8
 MAX_SPARSE_SECTOR_DIM = 1000  # sparse superoperator (liouvillian; evolve below it, above it
@@ -195,7 +196,8 @@ def _what(model: FreeFermionRing, sector: FockSector, method: str) -> str:
 
 
 def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
-                 method: str = "block", tol: float = 1e-12, truncation: bool = True) -> Result:
+                 method: str = "block", tol: float = 1e-12, truncation: bool = True,
+                 state: bool = False) -> Result:
     r"""Exact NESS of the full Lindblad equation at the model's :math:`\epsilon`.
 
     A product chain (:class:`~manybody.models.SpinChain`,
@@ -222,6 +224,11 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
         "direct": ``qutip.steadystate`` on the whole sector (small sizes, reference).
     tol : float
         Krylov relative tolerance, in (0, 1e-6]; the physical checks use max(1e-8, 100 tol).
+    state : bool
+        Also return the state (default False): ``Result.state`` a
+        :class:`~manybody.ed.states.FermionState` (the block vector; ``expect`` of fermion
+        terms on the band modes, ``to_qobj`` in the :math:`2^M` Fock space) or, for a product
+        chain, a :class:`~manybody.ed.states.ChainState`.
 
     Returns
     -------
@@ -254,10 +261,11 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
             raise ValueError("tol applies to the fermion rings only; the product-chain ED "
                              "solves to 1e-13")
         return chain.steady_state(model, "symmetric" if method == "block" else method,
-                                  truncation)
+                                  truncation, state)
     t0 = time.perf_counter()
     _validate.choice("method", method, ("block", "direct"))
     tol = real("tol", tol, 0.0, 1e-6, open_lo=True)
+    _validate.boolean("state", state)
     sector = _sector(model, filling, MAX_SECTOR_DIM, "MAX_SECTOR_DIM")
     what = _what(model, sector, method)
     if method == "direct" and sector.dim > MAX_DIRECT_DIM:
@@ -282,6 +290,7 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
         checks = fermion_state_checks(rho, correlations(model, sector, rho), what,
                                       tol=max(1e-8, 100 * tol))
         obs = _observe(model, sector, rho, dissipative_current_operators(model, sector))
+        held = FermionState.from_sector_matrix(model, sector, rho)
     else:
         x, block, residual, extra = _solve_block(model, sector, H, c_ops, tol, what)
         solved_dim = block.dim
@@ -291,6 +300,7 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
         obs["dissipative_currents"] = {
             bath: float(np.real(block.expectation(op, x)))
             for bath, op in dissipative_current_operators(model, sector).items()}
+        held = FermionState(model.n_modes, sector.n_particles, model.L, x)
     return Result(
         method="ed",
         kind="steady_state",
@@ -307,6 +317,7 @@ def steady_state(model: FreeFermionRing | ProductChain, filling: float = 0.5, *,
             **extra,
             "wall_time": time.perf_counter() - t0,
         },
+        state=held if state else None,
     )
 
 

@@ -10,10 +10,12 @@ from .bose_ring import BoseHubbardRing
 from .rectification import NonreciprocalChain, RashbaZeemanChain
 from .spin import ProductChain, SpinChain
 from .spin_ring import MetelmannClerkRing
+from .term_chain import TermChain
 from .triple_dot import TripleDot
 from .wire import ClassicalWire, QuantumWire, ResistiveWire
 from .xx_chain import BoundaryDrivenXX
 
 __all__ = ["BoseHubbardRing", "BoundaryDrivenXX", "ClassicalWire", "FreeFermionRing",
            "MetelmannClerkRing", "Modes", "NonreciprocalChain", "ProductChain", "QuantumWire",
-           "RashbaZeemanChain", "Rates", "ResistiveWire", "SpinChain", "TripleDot"]
+           "RashbaZeemanChain", "Rates", "ResistiveWire", "SpinChain", "TermChain",
+           "TripleDot"]

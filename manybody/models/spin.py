@@ -7,13 +7,15 @@ state 1 (QuTiP's), :math:`\sigma^z = \mathrm{diag}(1, -1)`, :math:`\sigma^+ =
 many-body basis is QuTiP's tensor order: site 0 is the most significant bit of the state
 index, bit value 1 meaning down.
 
-A term is a product ``(coefficient, ((op, site), ...))`` of single-site operators from a
-table of local operators (:data:`OPS` for spins; every operator a monomial, one nonzero
-entry per column); an operator (a Hamiltonian, a jump) is a list of terms. One model object
-gives the sparse many-body matrices (exact diagonalization) and, per bond, the local matrices
-(tensor networks). :class:`ProductChain` is that machinery for any local dimension d (the
-table's, e.g. d = n_max + 1 for truncated bosons); :class:`SpinChain` is its d = 2 case. With
-d > 2, site j is digit L-1-j of the basis index in base d.
+A term is a product ``(coefficient, ((op, site), ...))`` of single-site operators in the
+written order, the rightmost acting first (``(1, (("sp", 0), ("sm", 0)))`` is
+:math:`\sigma^+_0\sigma^-_0 = n_0`), from a table of local operators (:data:`OPS` for spins;
+every operator a monomial, one nonzero entry per column); an operator (a Hamiltonian, a jump)
+is a list of terms. One model object gives the sparse many-body matrices (exact
+diagonalization) and, per bond, the local matrices (tensor networks). :class:`ProductChain` is
+that machinery for any local dimension d (the table's, e.g. d = n_max + 1 for truncated
+bosons); :class:`SpinChain` is its d = 2 case. With d > 2, site j is digit L-1-j of the basis
+index in base d.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _apply(term: Term, L: int, ops: LocalOps) -> tuple[np.ndarray, np.ndarray]:
     states = np.arange(d**L)
     amp = np.full(states.size, complex(term[0]))
     rows = states.copy()
-    for name, site in term[1]:
+    for name, site in reversed(term[1]):  # the rightmost factor acts first
         op, weight = ops[name], d ** (L - 1 - site)
         digit = (rows // weight) % d
         new = np.argmax(np.abs(op[:, digit]) > 0, axis=0)  # monomial: one entry per column
@@ -96,7 +98,7 @@ def local_matrix(operator: Operator, sites: tuple[int, ...], ops: LocalOps = OPS
     out = np.zeros((d ** len(sites),) * 2, dtype=complex)
     for coef, factors in operator:
         mats = [ops["id"]] * len(sites)
-        for name, j in factors:
+        for name, j in reversed(factors):  # written order: the rightmost acts first
             if j not in index:
                 raise ValueError(f"term on site {j} is not supported by sites {sites}")
             mats[index[j]] = ops[name] @ mats[index[j]]

@@ -35,6 +35,7 @@ from ..models.base import FreeFermionRing, Rates
 from ..result import Result
 from .canonical import canonical_occupations
 from .kernels import RateEquation
+from .state import ProductState
 
 
 def gibbs_occupations(energies: np.ndarray, beta: float, particle_number: float):
@@ -246,6 +247,7 @@ def steady_state(
     kernel: str = "auto",
     tol: float = 1e-8,
     ensemble: str = "grand_canonical",
+    state: bool = False,
 ) -> Result:
     r"""Nonequilibrium steady state of the tGGE rate equation at fixed particle number.
 
@@ -269,6 +271,10 @@ def steady_state(
     tol : float
         Required relative residual :math:`\max_a|\dot n_a| / (\sum_b W_{b\to a} n_b
         + \sum_b W_{a\to b}(1-n_b))`, an estimate of the largest error of an occupation.
+    state : bool
+        Also return the GGE product state, ``Result.state`` a
+        :class:`~manybody.tgge.state.ProductState` (grand canonical ensemble only: the
+        projected state is not a product; default False).
 
     Returns
     -------
@@ -285,6 +291,9 @@ def steady_state(
     t0 = time.perf_counter()
     tol = real("tol", tol, 0.0, 1e-2, open_lo=True)
     _validate.choice("ensemble", ensemble, ("grand_canonical", "canonical"))
+    if _validate.boolean("state", state) and ensemble == "canonical":
+        raise ValueError("state=True needs ensemble='grand_canonical': the state projected on "
+                         "N is not a product state (its occupations are in the result)")
     n_init = _initial_occupations(model, initial, filling)
     N_total = n_init.sum()
     if ensemble == "canonical" and abs(N_total - round(N_total)) > 1e-9:
@@ -380,6 +389,7 @@ def steady_state(
             "n_components": n_comp,
             "particle_number": float(n.sum()),
         },
+        state=ProductState(n) if state else None,
     )
 
 
