@@ -13,8 +13,8 @@ group (pairs of equal parity only), and the Liouvillian restricted to them is th
 with (r, r') any representative of o'. Its row (r, r') follows from the sparse rows of
 :math:`K = H - \tfrac i2\sum_m L_m^\dagger L_m` and of the jumps, since
 :math:`\mathcal L\rho = -iK\rho + i\rho K^\dagger + \sum_m L_m\rho L_m^\dagger`. The reduction
-is about 2|G| (|G| = 2L for a reflection-symmetric ring). The reduced system, one row
-replaced by the trace, is solved by Jacobi-preconditioned BiCGSTAB (ring of 9: 0.08 s; GMRES
+is about :math:`2|G|` (:math:`|G| = 2L` for a reflection-symmetric ring). The reduced system,
+one row replaced by the trace, is solved by Jacobi-preconditioned BiCGSTAB (ring of 9: 0.08 s; GMRES
 0.4 s); sparse LU fills in almost completely (38 million entries for 7542 unknowns, 18 s).
 
 Basis states are indices in base d (the local dimension), site j the digit L-1-j
@@ -51,7 +51,7 @@ MAX_DIRECT_DIM = 2**7  # "direct": qutip.steadystate on the whole d^(2L) space, 
 
 def orbit_estimate(model: ProductChain, L: int | None = None) -> float:
     r"""About how many symmetric unknowns the model has at ``L`` sites (default its own):
-    :math:`d^{2L}/(|G|\,p)`, |G| the symmetry group order, p = 2 with parity (a slight
+    :math:`d^{2L}/(|G|\,p)`, :math:`|G|` the symmetry group order, p = 2 with parity (a slight
     underestimate: pairs fixed by a symmetry make some orbits smaller)."""
     L = model.L if L is None else L
     order = (L if model.translation_symmetric else 1) * (2 if model.reflection_symmetric else 1)

@@ -3,7 +3,7 @@ r"""The exact steady states as :class:`~manybody.states.State` objects, in their
 :class:`ChainState` (spins, bosons): the coefficients of the symmetric orbit sums of
 :mod:`manybody.ed.chain`, :math:`\rho_{ss'} = c_{o(s,s')}` with o the orbit of the pair under
 the model's site symmetries (zero for a parity-odd pair when parity is used). An entry costs
-|G| look-ups, so :meth:`ChainState.expect` works at every size the solver reaches (a ring of
+:math:`|G|` look-ups, so :meth:`ChainState.expect` works at every size the solver reaches (a ring of
 12 spins) without the 4096 x 4096 matrix.
 
 :class:`FermionState`: the zero momentum-difference block vector of the fixed-N sector
@@ -49,8 +49,8 @@ class ChainState(State):
     ----------
     keys, coeffs : ndarray
         Canonical pair keys :math:`s\\,d^L + s'` (sorted) and their coefficients.
-    group : ndarray, shape (|G|, d^L)
-        Basis permutations of the symmetry group.
+    group : ndarray, shape (n_G, d^L)
+        Basis permutations of the n_G elements of the symmetry group.
     state_parity : ndarray
         Parity (0, 1) of every basis state; used when ``use_parity``.
     local_ops : dict

@@ -1,7 +1,7 @@
 r"""Translation-invariant free-fermion rings coupled weakly to Markovian baths.
 
-Conventions (used by every method in the package)
--------------------------------------------------
+**Conventions** (used by every method in the package):
+
 * Sites :math:`j = 0, \dots, L-1` on a periodic ring; orbitals (spin) :math:`s`.
 * Fourier convention :math:`c_{j s} = L^{-1/2} \sum_k e^{ikj} c_{k s}` with momenta
   :math:`k_m = -\pi + 2\pi m / L`, :math:`m = 0, \dots, L-1`, the paper's grid, for any L.

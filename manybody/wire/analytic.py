@@ -210,7 +210,7 @@ def short_wire_third_order(gamma: float, mu_bar: float, delta_mu: float,
         ``roots``: (k, 2) array of all real pairs (δμ₂, δμ₃), sorted by δμ₂;
         ``physical``: the pair nearest to linear response (the paper's choice, Fig. 6);
         ``linear``: the linear-response pair (B35 at first order, = B31);
-        ``residual``: max |lhs - ξ| of (B35) over the returned roots.
+        ``residual``: max ``|lhs - ξ|`` of (B35) over the returned roots.
     """
     Td = [short_wire_transmissions(gamma, mu_bar, k) for k in range(3)]
     v = [t[2, 0] + t[2, 1] + t[2, 3] for t in Td]

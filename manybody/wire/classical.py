@@ -71,8 +71,8 @@ def classical_steady_state(wire: ClassicalWire | None = None, /, **params) -> Re
         ``method="master-equation"``; ``current`` and ``observables["I_in"]``: the current
         into the wire at the left end; ``I_out`` at the right end; ``J``: the N-1 bond
         currents; ``rho_plus``, ``rho_minus``: the densities on sites 1..N.
-        ``diagnostics["residual"]``: max |A rho - b|; ``conservation_error``:
-        max |J(x) - J(x-1) - I_x| (I_x = +-I_g at a source/drain, else 0).
+        ``diagnostics["residual"]``: max ``|A rho - b|``; ``conservation_error``:
+        max ``|J(x) - J(x-1) - I_x|`` (I_x = +-I_g at a source/drain, else 0).
 
     Raises ``SizeError`` before assembling the system if its ~1.2 kB per site do not fit in
     memory (N = 1e7 needs 12 GB).

@@ -59,7 +59,7 @@ class SelfConsistencyError(RuntimeError):
     """No source/drain chemical potentials reproduce the prescribed currents.
 
     Newton's method did not reach the tolerance, or pushed a chemical potential out of the
-    band (|mu| >= 2), where a bath cannot carry current. Reduce ``I_g`` (each source must
+    band (``|mu| >= 2``), where a bath cannot carry current. Reduce ``I_g`` (each source must
     inject less than the wire can carry) or use ``linear_response=True``.
     """
 
@@ -100,7 +100,7 @@ def green_function(w: QuantumWire, omega: float | np.ndarray) -> np.ndarray:
 
 
 def transmissions(w: QuantumWire, omega: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    r"""T_{ll'}(ω) = Γ_l Γ_{l'} |G_{ll'}|² (shape (..., N, N)) and the bond-current kernel
+    r"""``T_{ll'}(ω) = Γ_l Γ_{l'} |G_{ll'}|²`` (shape (..., N, N)) and the bond-current kernel
     F_{lm}(ω) = 2 Γ_m Im(G_{l+1,m} G*_{l,m}) (shape (..., N-1, N))."""
     omega = _validate.real_array("omega", omega)
     G = green_function(w, omega)
@@ -297,8 +297,8 @@ def quantum_steady_state(wire: QuantumWire | None = None, /, *, linear_response:
         plus, at T > 0, the first-order (Peltier) term with
         :math:`M = \int(\omega-\bar\mu)T(-\partial f/\partial\omega)`; the total
         :math:`\sum_l h_l = \sum_l\mu_l I_l` is the Joule heat.
-        ``diagnostics``: ``residual`` (max |I_l ∓ I_g| at the contacts), ``iterations``,
-        ``conservation_error`` = max over sites of |J_{l-1} - J_l + I_l| (Kirchhoff),
+        ``diagnostics``: ``residual`` (max ``|I_l ∓ I_g|`` at the contacts), ``iterations``,
+        ``conservation_error`` = max over sites of ``|J_{l-1} - J_l + I_l|`` (Kirchhoff),
         ``quadrature_error`` = max change of the bath and bond currents with ``nodes // 2``
         (0 in linear response at T = 0, which has no integrals).
     """
