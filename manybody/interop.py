@@ -19,6 +19,8 @@ mixed. With ``filling`` the N = filling * M sector instead (basis
 
 from __future__ import annotations
 
+from math import comb
+
 import numpy as np
 import qutip
 from scipy import sparse
@@ -38,25 +40,26 @@ def _space(model, filling: float | None) -> tuple[FockSector | None, int, list]:
     """``(sector or None, dimension, dims)`` of the model's space, refused above
     MAX_DENSE_DIM before anything is built."""
     _validate.instance("model", model, (ProductChain, FreeFermionRing))
+    N = None  # the particle number of a sector
     if isinstance(model, ProductChain):
         if filling is not None:
             raise ValueError(f"filling applies to the fermion rings only, got {filling!r} for "
                              f"{type(model).__name__}")
         d, L = model.local_dim, model.L
         dim, dims = float(d) ** L, [[d] * L, [d] * L]
-        sector = None
     elif filling is None:
         M = model.n_modes
-        dim, dims, sector = 2.0**M, [[2] * M, [2] * M], None
+        dim, dims = 2.0**M, [[2] * M, [2] * M]
     else:
         N = particle_number(model, filling)
-        sector = FockSector(model.n_modes, N, max_dim=MAX_DENSE_DIM)
-        dim, dims = sector.dim, [[sector.dim], [sector.dim]]
+        dim = comb(model.n_modes, N)
+        dims = [[dim], [dim]]
     if dim > MAX_DENSE_DIM:
         raise SizeError(f"{type(model).__name__}(L={model.L}): the Hilbert space has dimension "
                         f"{dim:.0f} > MAX_DENSE_DIM={MAX_DENSE_DIM}; use a smaller L"
                         + ("" if filling is not None or isinstance(model, ProductChain)
                            else " or a filling (one particle-number sector)"))
+    sector = None if N is None else FockSector(model.n_modes, N, max_dim=MAX_DENSE_DIM)
     return sector, int(dim), dims
 
 

@@ -53,6 +53,8 @@ def test_refusals_name_the_size_and_the_parameter():
         interop.hamiltonian(MetelmannClerkRing.minimal(L=13, alpha=2.0, delta=1.5))
     with pytest.raises(SizeError, match="or a filling"):
         interop.hamiltonian(NonreciprocalChain(14, gamma_neq=0.5))
+    with pytest.raises(SizeError, match=r"dimension 12870 > MAX_DENSE_DIM=4096; use a smaller L$"):
+        interop.hamiltonian(NonreciprocalChain(16, gamma_neq=0.5), filling=0.5)
     with pytest.raises(SizeError, match="MAX_LIOUVILLIAN_DIM=1024"):
         interop.liouvillian(MetelmannClerkRing.minimal(L=11, alpha=2.0, delta=1.5))
     with pytest.raises(ValueError, match="filling applies to the fermion rings only"):

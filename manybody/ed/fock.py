@@ -43,6 +43,13 @@ def apply_product(states: np.ndarray, factors) -> tuple[np.ndarray, np.ndarray]:
     return s, sign
 
 
+def qutip_index(states: np.ndarray, n_modes: int) -> np.ndarray:
+    """Index in QuTiP's tensor order of bit strings ``states``: bit a (mode a) becomes bit
+    M-1-a, mode 0 the most significant factor (the space of ``qutip.fdestroy(M, a)``)."""
+    shift = n_modes - 1 - np.arange(n_modes)
+    return (((np.asarray(states)[:, None] >> np.arange(n_modes)) & 1) << shift).sum(axis=1)
+
+
 def fock_matrix(terms, n_modes: int) -> sparse.csr_matrix:
     """Sparse matrix of fermion terms ``(coef, (("cdag", a), ("c", b), ...))`` in the whole
     :math:`2^M` Fock space, in QuTiP's tensor order: mode 0 the most significant bit of the
@@ -50,17 +57,12 @@ def fock_matrix(terms, n_modes: int) -> sparse.csr_matrix:
     if not 1 <= n_modes <= 20:
         raise ValueError(f"n_modes must lie in [1, 20] for the whole Fock space, got {n_modes}")
     states = np.arange(2**n_modes, dtype=np.int64)
-    shift = n_modes - 1 - np.arange(n_modes)
-
-    def index(s):  # bit a of s -> bit M-1-a of the index
-        return (((s[:, None] >> np.arange(n_modes)) & 1) << shift).sum(axis=1)
-
     rows, cols, vals = [], [], []
     for coef, factors in terms:
         images, signs = apply_product(states, factors)
         keep = signs != 0
-        rows.append(index(images[keep]))
-        cols.append(index(states[keep]))
+        rows.append(qutip_index(images[keep], n_modes))
+        cols.append(qutip_index(states[keep], n_modes))
         vals.append(coef * signs[keep])
     return sparse.csr_matrix((np.concatenate(vals).astype(complex),
                               (np.concatenate(rows), np.concatenate(cols))),

@@ -22,7 +22,7 @@ from .. import models
 from ..errors import SizeError
 from ..models.spin import _apply
 from ..states import FERMION_OPS, MAX_DENSE_DIM, State, check_terms
-from .fock import FockSector
+from .fock import FockSector, qutip_index
 from .momentum import MomentumBlock
 from .orbits import canonical, unpack_orbits
 
@@ -163,9 +163,7 @@ class FermionState(State):
 
     def _dense(self) -> np.ndarray:
         M = self.n_modes
-        idx = np.zeros(self.sector.dim, dtype=np.int64)  # mode 0: most significant factor
-        for a in range(M):
-            idx |= ((self.sector.states >> a) & 1) << (M - 1 - a)
+        idx = qutip_index(self.sector.states, M)
         out = np.zeros((2**M, 2**M), dtype=complex)
         out[np.ix_(idx, idx)] = self.sector_matrix()
         return out
