@@ -26,7 +26,11 @@ Term formats. Spins and bosons (:mod:`manybody.models.spin`): a term is ``(coeff
 with the names ``"cdag"`` and ``"c"`` and a mode index a in place of the site, where mode
 :math:`a = m\,n_b + \nu` is the band eigenmode :math:`\eta_{k_m\nu}` of the ring (``n_b``
 bands, :math:`k_m = -\pi + 2\pi m/L`); the Jordan-Wigner order of the Fock space is this
-mode order (:mod:`manybody.ed.fock`). An operator is a list of terms.
+mode order (:mod:`manybody.ed.fock`). An operator is a list of terms. An operator on the
+sites (:math:`c_{js}`, index j n_b + s) becomes one on the modes with
+:meth:`manybody.models.FreeFermionRing.mode_terms`:
+``state.expect(model.mode_terms([(1.0, (("cdag", 0), ("c", 1)))]))`` is
+:math:`\langle c^\dagger_0 c_1\rangle`.
 """
 
 from __future__ import annotations

@@ -9,9 +9,14 @@ import numpy as np
 import pytest
 
 from manybody import ed, observables
-from manybody.ed import checks
+from manybody.ed import checks, momentum
 from manybody.ed import xx_chain as xx
-from manybody.errors import DegenerateSteadyStateError, SizeError, UnphysicalStateError
+from manybody.errors import (
+    ConvergenceError,
+    DegenerateSteadyStateError,
+    SizeError,
+    UnphysicalStateError,
+)
 from manybody.models import (
     BoundaryDrivenXX,
     MetelmannClerkRing,
@@ -272,3 +277,34 @@ def test_a_spin_chain_refuses_the_fermion_gibbs_start_naming_the_model():
 
     with pytest.raises(ValueError, match="for the model MetelmannClerkRing, a product chain"):
         ed.evolve(MetelmannClerkRing.minimal(4, 2.0, 1.5), [0.0, 1.0], initial="gibbs")
+
+
+# -- a stalled Krylov solve --------------------------------------------------------------
+def _stalled(monkeypatch):
+    """Both Krylov solvers of the reduced spin system report no convergence."""
+    def fail(A, b, x0=None, **kwargs):
+        return np.zeros(A.shape[0], dtype=A.dtype), 7
+    monkeypatch.setattr(momentum, "bicgstab", fail)
+    monkeypatch.setattr(momentum, "gmres", fail)
+
+
+def test_a_stalled_krylov_solve_falls_back_to_the_checked_sparse_lu(monkeypatch):
+    model = BoundaryDrivenXX(5, gamma=1.0, mu=0.4, dephasing=0.2)
+    reference = ed.steady_state(model, state=True)
+    _stalled(monkeypatch)
+    lu = ed.steady_state(model, state=True)
+    assert np.abs(lu.state.to_dense() - reference.state.to_dense()).max() < 1e-12
+    assert lu.diagnostics["residual"] < 1e-13
+
+
+def test_the_sparse_lu_fallback_is_refused_above_its_bounds(monkeypatch):
+    model = BoundaryDrivenXX(5, gamma=1.0, mu=0.4, dephasing=0.2)  # 512 unknowns
+    _stalled(monkeypatch)
+    monkeypatch.setenv("MANYBODY_MEMORY_LIMIT", "4MB")  # 16 n^2 = 4.2 MB > 80 % of 4 MB
+    with pytest.raises(ConvergenceError, match=r"dimension 512; the sparse-LU fallback may "
+                                               r"need up to 4.2e\+06 B \(complete fill-in\)"):
+        ed.steady_state(model)
+    monkeypatch.delenv("MANYBODY_MEMORY_LIMIT")
+    monkeypatch.setattr(momentum, "DIRECT_MAX", 511)
+    with pytest.raises(ConvergenceError, match="at most DIRECT_MAX=511 unknowns"):
+        ed.steady_state(model)

@@ -125,6 +125,52 @@ def test_gge_product_state_expect_and_dense():
         tgge.steady_state(model, state=True, ensemble="canonical")
 
 
+def _bond_current(model, j):
+    """Site terms of -i(c^dag_{j+1} T c_j - h.c.), the bond current of Eq. (13)."""
+    nb, T = model.n_bands, model.hopping
+    return [term for s in range(nb) for t in range(nb) if T[s, t] != 0 for term in
+            [(-1j * T[s, t], (("cdag", (j + 1) * nb + s), ("c", j * nb + t))),
+             (1j * np.conj(T[s, t]), (("cdag", j * nb + t), ("c", (j + 1) * nb + s)))]]
+
+
+@pytest.mark.parametrize("model", [NonreciprocalChain(6, eps=0.1, gamma_neq=0.5),
+                                   RashbaZeemanChain(3, eps=0.1, gamma_neq=0.9)])
+def test_site_operators_give_the_current_of_every_bond_and_the_density(model):
+    """Site terms through mode_terms: each bond carries the ring-averaged current (translation
+    invariance) in ED and tGGE, each site holds N/L particles; W is the unitary of
+    to_real_space."""
+    M, W = model.n_modes, model.site_to_mode
+    assert np.abs(W.conj().T @ W - np.eye(M)).max() < 1e-14
+    O = RNG.normal(size=(M, M)) + 1j * RNG.normal(size=(M, M))
+    assert np.abs(W @ O @ W.conj().T - model.to_real_space(O)).max() < 1e-13
+    for r in (ed.steady_state(model, state=True), tgge.steady_state(model, state=True)):
+        assert abs(r.current) > 1e-3
+        for j in range(model.L - 1):  # (L - 1, 0) closes the ring with (-1)^L (odd L: flux pi)
+            assert abs(r.state.expect(model.mode_terms(_bond_current(model, j))) - r.current) \
+                < 1e-12
+        for j in range(model.L):
+            site = [(1.0, (("cdag", x), ("c", x))) for x in range(j * model.n_bands,
+                                                                   (j + 1) * model.n_bands)]
+            assert abs(r.state.expect(model.mode_terms(site)) - M / 2 / model.L) < 1e-12
+
+
+def test_site_density_correlations_of_the_gge_obey_wick():
+    """<n_0 n_2> = <n_0><n_2> - |<c^dag_0 c_2>|^2 in the Gaussian tGGE state: the four-factor
+    expansion and its fermion signs against two-factor ones."""
+    model = NonreciprocalChain(6, eps=0.05, gamma_neq=0.5)
+    st = tgge.steady_state(model, state=True).state
+
+    def ev(*factors):
+        return st.expect(model.mode_terms([(1.0, factors)]))
+
+    nn = ev(("cdag", 0), ("c", 0), ("cdag", 2), ("c", 2))
+    g = ev(("cdag", 0), ("c", 2))
+    assert abs(g) > 1e-3
+    assert abs(nn - (ev(("cdag", 0), ("c", 0)) * ev(("cdag", 2), ("c", 2)) - abs(g) ** 2)) < 1e-13
+    with pytest.raises(SizeError, match="1679616 mode terms .* > MAX_MODE_TERMS=100000"):
+        NonreciprocalChain(36, eps=0.05, gamma_neq=0.5).mode_terms([(1.0, (("c", 0),) * 4)])
+
+
 def _profile(model, st):
     return np.array([sum(st.expect(model.current_terms(b)[k]) for k in model.PROFILE_PARTS)
                      for b in model.bonds]).real

@@ -21,11 +21,14 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import LinearOperator, bicgstab, gmres
 
+from .._validate import available_memory
 from ..errors import ConvergenceError
 from .checks import degenerate, lu_solve
 from .fock import FockSector
 
-DIRECT_MAX = 20_000  # unknowns: below this a stalled Krylov solve falls back to a sparse LU
+DIRECT_MAX = 40_000  # unknowns: up to this a stalled Krylov solve falls back to a sparse LU
+# (the open XXZ chain of 8 spins driven at full strength, 32768 unknowns: 85 s, 3.1 GB)
+LU_BYTES = 16.0  # per entry of an n x n complex factor: the fill-in bound 16 n^2 of the LU
 
 
 def trace_constrained(A: sparse.spmatrix, trace_row: np.ndarray):
@@ -219,8 +222,10 @@ def stationary_solve(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-
     or "bicgstab", cheaper per iteration and 8x faster on the spin rings' reduced
     Liouvillians (ring of 8: 0.027 s against 0.25 s); a BiCGSTAB breakdown falls back to
     GMRES. Systems of at most ``DIRECT_MAX`` unknowns on which both Krylov solvers stall (seen
-    on open chains with weak dissipation, dimension 512) are solved by a sparse LU
-    (:func:`~manybody.ed.checks.lu_solve`).
+    on open chains with weak dissipation, dimension 512, and on open chains driven at full
+    strength at their ends, dimension 32768) are solved by a sparse LU
+    (:func:`~manybody.ed.checks.lu_solve`) if its fill-in bound ``LU_BYTES`` n² fits in 80 %
+    of the free memory (:func:`~manybody._validate.available_memory`).
 
     Uniqueness: the Krylov solve is repeated from the solution plus a random kick of 1e-3 of
     its largest entry (30-80 % more time); on a singular system (several steady states) the
@@ -233,8 +238,8 @@ def stationary_solve(A: sparse.spmatrix, trace_row: np.ndarray, tol: float = 1e-
         If the two solutions differ by more than 1e-8 of the largest entry, or the sparse LU
         finds the system singular.
     ConvergenceError
-        If GMRES does not converge within 5000 iterations (and, for small systems, the
-        sparse LU fails).
+        If GMRES does not converge within 5000 iterations and the sparse LU fails or is not
+        tried (the message says which bound it exceeds).
     """
     A, b = trace_constrained(A, trace_row)
     x, exact = _krylov_solve(A, b, tol, None, krylov, what)
@@ -266,10 +271,18 @@ def _krylov_solve(A: sparse.csr_matrix, b: np.ndarray, tol: float, x0: np.ndarra
     x, info = gmres(A, b, x0=x0, M=precond, rtol=tol, restart=200, maxiter=25)
     if info == 0:
         return x, False
-    if A.shape[0] <= DIRECT_MAX:  # small: a sparse LU is cheap and does not stall
+    n = A.shape[0]
+    bound, limit = LU_BYTES * n**2, 0.8 * available_memory()
+    if n <= DIRECT_MAX and bound <= limit:  # a sparse LU does not stall
         x = lu_solve(A, b, what)
         if np.linalg.norm(A @ x - b) <= max(tol, 1e-10) * np.linalg.norm(b):
             return x, True
+        why = " and a sparse LU failed"
+    elif n > DIRECT_MAX:
+        why = f"; the sparse-LU fallback is for at most DIRECT_MAX={DIRECT_MAX} unknowns"
+    else:
+        why = (f"; the sparse-LU fallback may need up to {bound:.1e} B (complete fill-in), more "
+               f"than the {limit:.1e} B available (80 % of free memory; MANYBODY_MEMORY_LIMIT "
+               f"overrides it)")
     raise ConvergenceError(f"{krylov.upper()} and GMRES did not converge (info={info}) on "
-                           f"{what}, a system of dimension {A.shape[0]}"
-                           + ("" if A.shape[0] > DIRECT_MAX else " and a sparse LU failed"))
+                           f"{what}, a system of dimension {n}{why}")

@@ -36,9 +36,13 @@ import numpy as np
 from scipy import sparse
 
 from .. import _validate
+from ..errors import SizeError
+from ..states import FERMION_OPS, check_terms
 
 MAX_EXPONENT = 700.0
 """Largest exponent of a Boltzmann factor e^x the rates may hold (e^709 is the float limit)."""
+MAX_MODE_TERMS = 10**5
+"""Most mode terms :meth:`FreeFermionRing.mode_terms` expands a site operator into."""
 
 
 @dataclass(frozen=True)
@@ -306,6 +310,52 @@ class FreeFermionRing(ABC):
         sign = (1.0 - 2.0 * (np.arange(L) % 2))[:, None, None, None]
         R = np.fft.ifft(np.fft.fft(op, axis=2), axis=0) * sign * np.swapaxes(sign, 0, 2)
         return R.reshape(L * nb, L * nb)
+
+    @cached_property
+    def site_to_mode(self) -> np.ndarray:
+        r"""The unitary W of :math:`c_{js} = \sum_a W_{(js),a}\eta_a`, ``(M, M)``:
+        :math:`W_{(js),(m\nu)} = L^{-1/2} e^{ik_mj} U_{s\nu}(k_m)`, rows in the real-space
+        order j n_b + s, columns in the mode order; :meth:`to_real_space` is W O W^†."""
+        phase = np.exp(1j * np.outer(np.arange(self.L), self.momenta)) / np.sqrt(self.L)
+        U = np.transpose(self.modes.vectors, (1, 0, 2))  # (s, m, nu)
+        return (phase[:, None, :, None] * U[None]).reshape(self.n_modes, self.n_modes)
+
+    def mode_terms(self, operator: list) -> list:
+        r"""A fermion operator on the sites as the same operator on the band modes, the form
+        the states' ``expect`` takes (:mod:`manybody.states`).
+
+        ``operator`` is a list of terms ``(coefficient, (("cdag" or "c", x), ...))``, x = j n_b
+        + s the real-space index of :math:`c_{js}`, the leftmost factor acting last. Each
+        factor becomes :math:`c_x = \sum_a W_{xa}\eta_a` or :math:`c^\dagger_x = \sum_a
+        \overline{W_{xa}}\eta^\dagger_a` (:attr:`site_to_mode`), so a product of n factors
+        becomes M^n mode terms; those whose coefficient is below 1e-14 of the term's (zeros of
+        U) are left out. E.g. the bond current :math:`I_0 = -i(c^\dagger_1 c_0 - c^\dagger_0
+        c_1)` of a one-band ring is ``[(-1j, (("cdag", 1), ("c", 0))), (1j, (("cdag", 0),
+        ("c", 1)))]``.
+
+        Raises
+        ------
+        SizeError
+            Above :data:`MAX_MODE_TERMS` mode terms, before the expansion.
+        """
+        M = self.n_modes
+        terms = check_terms(operator, FERMION_OPS, M, "operator (site terms)")
+        count = sum(M ** len(factors) for _, factors in terms)
+        if count > MAX_MODE_TERMS:
+            raise SizeError(f"operator: {count} mode terms (M={M} modes to the power of the "
+                            f"number of factors) > MAX_MODE_TERMS={MAX_MODE_TERMS}")
+        W, out = self.site_to_mode, []
+        for coef, factors in terms:
+            if not factors:  # a multiple of the identity
+                out.append((coef, ()))
+                continue
+            amp = np.array(coef)
+            for name, x in factors:
+                amp = np.multiply.outer(amp, W[x].conj() if name == "cdag" else W[x])
+            for index in zip(*np.nonzero(np.abs(amp) > 1e-14 * abs(coef)), strict=True):
+                out.append((complex(amp[index]), tuple((name, int(a)) for (name, _), a
+                                                       in zip(factors, index, strict=True))))
+        return out
 
     def from_real_space(self, R: np.ndarray) -> np.ndarray:
         r"""Inverse of :meth:`to_real_space`: the mode-basis matrix :math:`W^\dagger R W`."""
