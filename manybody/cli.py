@@ -1,5 +1,6 @@
 """Command line: ``manybody tgge steady|evolve ...``, ``manybody mpo steady ...``,
-``manybody bose steady ...`` and ``manybody figure NAME --out DIR``.
+``manybody bose steady ...``, ``manybody sweep CONFIG --out DIR`` and
+``manybody figure NAME --out DIR``.
 
 A thin shell over :mod:`manybody.tgge`, :mod:`mpo` and :mod:`manybody.experiments`. Every
 given option is used or refused: NaN and infinities are refused while parsing, options of
@@ -470,6 +471,18 @@ def make_parser() -> argparse.ArgumentParser:
     bs.add_argument("--out", default=None, help="write the result as JSON to this file")
     bs.add_argument("--json", action="store_true", help="print the result as JSON")
 
+    sw = sub.add_parser("sweep", help="a parameter sweep on Dask (config: see "
+                        "examples/sweep_ring.toml); resumes")
+    sw.add_argument("config", help="the sweep's TOML file (manybody.sweep.config)")
+    sw.add_argument("--out", required=True,
+                    help="output folder: results.nc and points/ (a rerun resumes)")
+    where = sw.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None,
+                       help="worker processes of the local Dask cluster (default: one per core)")
+    where.add_argument("--scheduler", default=None,
+                       help="address of an existing Dask scheduler, e.g. tcp://host:8786")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     fig = sub.add_parser("figure", help="reproduce a paper figure (PNG + JSON)")
     fig.add_argument("name", nargs="?", help="figure name; see --list")
     fig.add_argument("--out", default=None, help="output folder (default ./out)")
@@ -510,6 +523,22 @@ def exit_status(err: Exception) -> int | None:
     return None
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    """Run a sweep, print its summary; exit status 1 if a point failed."""
+    from . import sweep
+
+    ds = sweep.run(args.config, args.out, workers=args.workers, scheduler=args.scheduler,
+                   progress=not args.no_progress)
+    summary = json.loads(ds.attrs["summary"])
+    print(f"{summary['points']} points: {summary['computed']} computed, "
+          f"{summary['read_back']} read back, {summary['failed']} failed in "
+          f"{summary['wall_time']:.1f} s ({summary['points_per_minute']:.1f} points/min); "
+          f"{Path(args.out) / 'results.nc'}")
+    for f in summary["failures"]:
+        print(f"failed: {f['method']} at {f['point']}: {f['error']}", file=sys.stderr)
+    return 1 if summary["failed"] else 0
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"manybody: warning: {message} ({category.__name__})", file=sys.stderr)
 
@@ -520,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     ``MANYBODY_TRACEBACK=1`` shows the traceback instead."""
     args = make_parser().parse_args(argv)
     handler = {"tgge": _tgge, "mpo": _mpo, "figure": _figure, "bose": _bose_steady,
-               "validate-tgge": _validate}[args.command]
+               "validate-tgge": _validate, "sweep": _sweep}[args.command]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")

@@ -143,6 +143,7 @@ def test_mpo_benchmarks_quick_run(tmp_path):
     assert "cost per site" in bench.format_tables(results)
 
 
+@pytest.mark.slow  # one to two minutes
 def test_mpo_regimes_quick_run(tmp_path):
     """Hard regimes and the two routes at quick sizes: both routes agree with the exact
     steady states (< 1e-4) and the table prints."""

@@ -22,7 +22,7 @@ TEXT = README.read_text()
 BLOCKS = re.findall(r"```python\n(.*?)```", TEXT, flags=re.S)
 SLOW = "variational_steady_state(xx"  # the block that takes minutes
 SHELL = [part.strip() for block in re.findall(r"```bash\n(.*?)```", TEXT, flags=re.S)
-         for line in block.splitlines() for part in line.split("&&")]
+         for line in block.splitlines() for part in line.split(" #")[0].split("&&")]
 INLINE = re.findall(r"`((?:\.venv/bin/)?manybody [^`]*)`", TEXT)
 COMMANDS = sorted({" ".join(c.split()).removeprefix(".venv/bin/") for c in SHELL + INLINE
                    if re.match(r"(\.venv/bin/)?manybody ", c)})

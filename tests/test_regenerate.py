@@ -6,7 +6,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from manybody import provenance
+from manybody import Result, provenance
 from manybody.cli import main
 from manybody.experiments import FIGURES, Check, regenerate
 from manybody.experiments._output import write_figure
@@ -100,10 +100,27 @@ def test_a_missing_benchmark_script_is_named(tmp_path, monkeypatch):
         job.run(tmp_path / "out")
 
 
+def _shipped_outputs() -> list[Path]:
+    """The JSONs under data/ that ``--all`` writes (not the exact points it reads back)."""
+    return [p for p in (REPO / "data").rglob("*.json") if "exact_runs" not in p.parts]
+
+
+def test_the_shipped_exact_points_are_read_back_by_their_parameters():
+    """data/validation/exact_runs: each file is a Result of ed.steady_state whose model and
+    file name agree, solved at a clean commit; validate_tgge reads it back instead of solving."""
+    for path in (REPO / "data" / "validation" / "exact_runs").glob("*.json"):
+        r = Result.load(path)
+        model, L, eps = path.stem.split("_")[:3]
+        assert r.method == "ed" and f"L{r.model['L']}" == L and f"eps{r.model['eps']:g}" == eps
+        assert r.options["filling"] == 0.5
+        commit = json.loads(path.read_text())["provenance"]["git_commit"]
+        assert len(commit) == 40 and "dirty" not in commit, (path, commit)
+
+
 def test_every_shipped_json_has_a_job():
     """--all regenerates every JSON under data/ (so that all can name one commit)."""
     made = {f"{j.folder}/{name}" for j in regenerate.jobs() for name in j.outputs}
-    shipped = {str(p.relative_to(REPO / "data")) for p in (REPO / "data").rglob("*.json")
+    shipped = {str(p.relative_to(REPO / "data")) for p in _shipped_outputs()
                if p.name != "summary.json"}
     assert shipped <= made
     assert {j.name for j in regenerate.jobs() if j.folder == "figures"} == set(FIGURES)
@@ -126,7 +143,7 @@ def test_every_shipped_json_names_one_clean_commit():
     """One command and one commit: every JSON under data/ (figures, validation, benchmarks)
     records in its provenance the same git commit, without local changes."""
     commits = {}
-    for path in (REPO / "data").rglob("*.json"):
+    for path in _shipped_outputs():
         record = json.loads(path.read_text())
         commit = record.get("provenance", {}).get("git_commit")
         commits[str(path.relative_to(REPO / "data"))] = commit

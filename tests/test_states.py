@@ -141,8 +141,8 @@ def test_site_operators_give_the_current_of_every_bond_and_the_density(model):
     to_real_space."""
     M, W = model.n_modes, model.site_to_mode
     assert np.abs(W.conj().T @ W - np.eye(M)).max() < 1e-14
-    O = RNG.normal(size=(M, M)) + 1j * RNG.normal(size=(M, M))
-    assert np.abs(W @ O @ W.conj().T - model.to_real_space(O)).max() < 1e-13
+    X = RNG.normal(size=(M, M)) + 1j * RNG.normal(size=(M, M))
+    assert np.abs(W @ X @ W.conj().T - model.to_real_space(X)).max() < 1e-13
     for r in (ed.steady_state(model, state=True), tgge.steady_state(model, state=True)):
         assert abs(r.current) > 1e-3
         for j in range(model.L - 1):  # (L - 1, 0) closes the ring with (-1)^L (odd L: flux pi)

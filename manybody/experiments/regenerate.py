@@ -5,7 +5,12 @@ Layout of the output folder (``data/`` in the repository)::
 
     OUT/figures/<figure>.png|json     one per entry of FIGURES
     OUT/figures/README.md             the gallery (claim, PNG, checks, deviations)
+    OUT/figures/mpo_runs, sweep_runs  checkpoints and sweep stores of the resumable figures
+                                      (not shipped in data/)
     OUT/validation/validate_*.png|json
+    OUT/validation/exact_runs/*.json  every exact NESS of the validation, read back by its
+                                      parameters (shipped: the largest take up to an hour each;
+                                      each file names the commit that solved it)
     OUT/benchmarks/*.json|png         benchmarks/*.py, run as scripts from the checkout
     OUT/summary.json                  commit (and provenance), wall time per job, every check
 
@@ -52,7 +57,7 @@ VALIDATION = {  # job name: validate_tgge options (those not given: its defaults
 BENCHMARKS = {"tgge_benchmarks": "tgge_benchmarks.json", "ed_benchmarks": "ed_benchmarks.json",
               "ed_matfree_benchmarks": "ed_matfree_benchmarks.json",
               "spin_benchmarks": "spin_benchmarks.json", "mpo_benchmarks": "mpo_benchmarks.json",
-              "mpo_regimes": "mpo_regimes.json"}
+              "mpo_regimes": "mpo_regimes.json", "sweep_benchmarks": "sweep_benchmarks.json"}
 
 
 @dataclass(frozen=True)

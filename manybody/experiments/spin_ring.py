@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
 
-from .. import cmf, ed
+from .. import cmf, ed, sweep
 from .._validate import integer, memory_guard
 from ..models import MetelmannClerkRing
 from ..observables import chain_observables
@@ -125,23 +125,29 @@ def fig3(out: str | Path, points: int = 21) -> dict:
     r"""Fig. 3: the paper's CMF solution (x-state) over (alpha, delta) in [0.05, 2]: normalized
     current :math:`\langle I^\eta\rangle/|\alpha^2 - \delta^2|` (the bond inside a cluster,
     :math:`-\text{Eq.(24)}/2`), :math:`\langle\sigma^z\rangle`, negativity and purity of the
-    cluster state, mu = 1; ``points`` per axis (>= 2)."""
+    cluster state, mu = 1; ``points`` per axis (>= 2). The map is a sweep
+    (:mod:`manybody.sweep`, a local Dask cluster) stored in ``out/sweep_runs/ring_fig3``,
+    which a rerun reads back."""
     points = integer("points", points, 2)
-    grid = np.linspace(0.05, 2.0, points)
+    grid = [0.05, 2.0, points]
+    ds = sweep.run({"model": "MetelmannClerkRing.minimal", "method": "cmf",
+                    "parameters": {"L": 4}, "options": {"solution": "x-state", "n_starts": 1},
+                    "axes": {"delta": dict(zip(("start", "stop", "num"), grid, strict=True)),
+                             "alpha": dict(zip(("start", "stop", "num"), grid, strict=True))}},
+                   Path(out) / "sweep_runs" / "ring_fig3")
+    if (ds["status"] != "done").any():
+        raise RuntimeError(f"ring-fig3: CMF failed at some points: {ds.attrs['summary']}")
+    grid = ds["alpha"].values
     keys = ("current/|a2-d2|", "sz", "negativity", "purity")
     labels = (r"$\langle I^\eta\rangle/|\alpha^2-\delta^2|$", r"$\langle\sigma^z\rangle$",
               r"$N(\rho_{SS})$", r"$P(\rho_{SS})$")
-    maps = np.full((len(keys), points, points), np.nan)
-    raw = np.full((points, points), np.nan)
-    for i, d in enumerate(tqdm(grid, desc="fig3", leave=False)):
-        for j, a in enumerate(grid):
-            ring = MetelmannClerkRing.minimal(4, alpha=a, delta=d)
-            r = cmf.steady_state(ring, solution="x-state", n_starts=1)
-            scale = abs(a * a - d * d)
-            raw[i, j] = r.current
-            maps[:, i, j] = [r.current / scale if scale > 1e-12 else np.nan,
-                             float(np.mean(r.sz)), r.negativity, r.purity]
     A, D = np.meshgrid(grid, grid)
+    raw = ds["current"].values  # rows delta, columns alpha
+    scale = np.abs(A * A - D * D)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        normalized = np.where(scale > 1e-12, raw / scale, np.nan)
+    maps = np.stack([normalized, ds["sz"].mean("sz_dim0").values, ds["negativity"].values,
+                     ds["purity"].values])
     closed = _x_state_current(A, D)
     fig, axes = plt.subplots(2, 2, figsize=(10, 8))
     for k, (ax, m, label) in enumerate(zip(axes.ravel(), maps, labels, strict=True)):
