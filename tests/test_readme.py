@@ -1,7 +1,8 @@
 """Every example of the README runs (the docs include them), in a scratch folder.
 
 Python blocks are executed; the one with the variational XX chain of 20 sites (about 3
-minutes) runs with -m slow. Every ``manybody`` command, in shell blocks and inline, is
+minutes) runs with -m slow. Every ``manybody`` command, in shell blocks (also those of the
+documentation, whose Python cells run when it builds) and inline, is
 accepted by the command line's parser and names existing figures; the complete ``tgge``,
 ``bose`` and ``mpo`` commands run (the ring of 128 with -m slow). ``figure`` and
 ``validate-tgge`` commands run for minutes to hours at the paper's sizes: tests/test_figures.py
@@ -21,7 +22,8 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 TEXT = README.read_text()
 BLOCKS = re.findall(r"```python\n(.*?)```", TEXT, flags=re.S)
 SLOW = "variational_steady_state(xx"  # the block that takes minutes
-SHELL = [part.strip() for block in re.findall(r"```bash\n(.*?)```", TEXT, flags=re.S)
+DOCS = "".join(p.read_text() for p in sorted((README.parent / "docs").rglob("*.md")))
+SHELL = [part.strip() for block in re.findall(r"```bash\n(.*?)```", TEXT + DOCS, flags=re.S)
          for line in block.splitlines() for part in line.split(" #")[0].split("&&")]
 INLINE = re.findall(r"`((?:\.venv/bin/)?manybody [^`]*)`", TEXT)
 COMMANDS = sorted({" ".join(c.split()).removeprefix(".venv/bin/") for c in SHELL + INLINE
