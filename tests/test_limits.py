@@ -252,3 +252,22 @@ def test_validate_tgge_exact_epsilons_name_and_wick(tmp_path):
     check = [c for c in record["checks"] if c["claim"].startswith("dissipative current")]
     assert len(check) == 1 and check[0]["passed"]  # L (I_D/eps - Wick): 0.1366, 0.1440
     assert len(list((tmp_path / "exact_runs").iterdir())) == 3  # one file per exact point
+
+
+@pytest.mark.parametrize("scale, drawn", [(1e-19, False), (1e-3, True)])
+def test_the_dissipative_panels_say_zero_instead_of_plotting_round_off(scale, drawn):
+    """Model 2's local dephasing moves no particle: |I_D/eps| ~ 1e-19 is written as zero to
+    round-off, not drawn; a real dissipative current is drawn."""
+    import matplotlib.pyplot as plt
+
+    from manybody.experiments import validation_plot
+
+    rows = [{"L": L, "gge_dissipative_per_eps": scale * (1 + 1 / L), "eps": [0.05, 0.02],
+             "exact": [0.0, 0.0], "exact_dissipative_per_eps": [scale, -scale]}
+            for L in (4, 6, 8)]
+    fig, (e, f) = plt.subplots(1, 2)
+    validation_plot._dissipative(e, f, rows, wick=scale)
+    for ax in (e, f):
+        assert bool(ax.lines) == drawn
+        assert ("round-off" in " ".join(t.get_text() for t in ax.texts)) != drawn
+    plt.close(fig)

@@ -93,9 +93,25 @@ def plot_tgge(rows: list[dict], fits: dict, model: str, wick: float):
 
 
 
+ROUNDOFF = 1e-12  # |I_D / eps| below this everywhere: no dissipative current to plot
+
+
 def _dissipative(e, f, rows, wick: float) -> None:
-    """Panels (e), (f) of :func:`plot_tgge`."""
+    """Panels (e), (f) of :func:`plot_tgge`; if every value is below ``ROUNDOFF`` (e.g. model
+    2, whose local dephasing moves no particle), the panels say so instead of plotting
+    round-off."""
     exact = [r for r in rows if "exact" in r]
+    values = [wick, *(r["gge_dissipative_per_eps"] for r in rows),
+              *(v for r in exact for v in r["exact_dissipative_per_eps"])]
+    largest = float(np.max(np.abs(values)))
+    if largest < ROUNDOFF:
+        for ax in (e, f):
+            ax.text(0.5, 0.5, "no dissipative current:\n$I_D/\\epsilon$ = 0 to round-off\n"
+                    f"(largest $|I_D/\\epsilon|$ = {largest:.0e} $J$)", ha="center",
+                    va="center", transform=ax.transAxes)
+            ax.set(xticks=[], yticks=[], title="dissipative current of the nonequilibrium "
+                   "jumps, per ε")
+        return
     for i, eps in enumerate(sorted({x for r in exact for x in r["eps"]})):
         pts = [(r["L"], r["exact_dissipative_per_eps"][r["eps"].index(eps)]) for r in exact
                if eps in r["eps"]]
