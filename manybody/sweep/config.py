@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import models
+from ..result import _jsonable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,8 +88,8 @@ def solver(method: str, model_class: type):
 
 
 def _keywords(fn, skip_first: bool) -> tuple[set[str], set[str]]:
-    """(all keyword names, the required ones) of ``fn``; a ``**kwargs`` of a model
-    constructor is resolved against the class's ``__init__``."""
+    """(all keyword names, the required ones) of ``fn``, without ``*args`` and ``**kwargs``
+    (:func:`load` resolves a constructor's ``**kwargs`` against the class's ``__init__``)."""
     params = list(inspect.signature(fn).parameters.values())[1 if skip_first else 0:]
     names = {p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
     required = {p.name for p in params if p.default is p.empty
@@ -104,14 +105,6 @@ def _value(name: str, v):
         return complex(v.replace(" ", ""))
     if isinstance(v, dict):
         raise ValueError(f"{name}: a table is not a value here (ranges belong in [axes])")
-    return v
-
-
-def _jsonable(v):
-    if isinstance(v, complex):
-        return {"re": v.real, "im": v.imag}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
     return v
 
 

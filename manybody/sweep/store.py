@@ -36,8 +36,8 @@ import numpy as np
 import xarray as xr
 
 from ..provenance import provenance
-from ..result import Result
-from .config import Point, Sweep, _jsonable
+from ..result import Result, _jsonable
+from .config import Point, Sweep
 
 
 @dataclass(frozen=True)
