@@ -130,6 +130,7 @@ def test_a_point_that_raises_returns_its_error():
     ({"axes": {"eps": [0.05, -1.0]}}, "point (eps = -1.0): eps must lie in (0.0, inf]"),
     ({"zip": {"size": {"L": [4, 6], "eps": [0.1]}}}, "zip.size: the lists must have one length"),
     ({"parameters": {"gamma_neq": 0.5}}, "needs ['L']"),
+    ({"axes": [0.1, 0.2]}, "axes must be a table ([axes]), got [0.1, 0.2]"),
 ])
 def test_bad_configs_are_refused_before_any_work(change, message):
     config = {"model": "NonreciprocalChain", "method": "ed",

@@ -226,6 +226,9 @@ def load(config: dict | str | Path) -> Sweep:
     _check_keys("config", config, TOP_KEYS)
     if "model" not in config or "method" not in config:
         raise ValueError("config: 'model' and 'method' are required")
+    for key in ("parameters", "axes", "zip", "options"):
+        if not isinstance(config.get(key, {}), dict):
+            raise ValueError(f"{key} must be a table ([{key}]), got {config[key]!r}")
     cls, ctor = _model(config["model"])
     methods = config["method"]
     listed = isinstance(methods, list)
