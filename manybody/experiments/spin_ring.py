@@ -129,11 +129,10 @@ def fig3(out: str | Path, points: int = 21) -> dict:
     (:mod:`manybody.sweep`, a local Dask cluster) stored in ``out/sweep_runs/ring_fig3``,
     which a rerun reads back."""
     points = integer("points", points, 2)
-    grid = [0.05, 2.0, points]
+    span = {"start": 0.05, "stop": 2.0, "num": points}
     ds = sweep.run({"model": "MetelmannClerkRing.minimal", "method": "cmf",
                     "parameters": {"L": 4}, "options": {"solution": "x-state", "n_starts": 1},
-                    "axes": {"delta": dict(zip(("start", "stop", "num"), grid, strict=True)),
-                             "alpha": dict(zip(("start", "stop", "num"), grid, strict=True))}},
+                    "axes": {"delta": span, "alpha": span}},
                    Path(out) / "sweep_runs" / "ring_fig3")
     if (ds["status"] != "done").any():
         raise RuntimeError(f"ring-fig3: CMF failed at some points: {ds.attrs['summary']}")

@@ -29,7 +29,6 @@ import json
 import os
 import traceback
 from dataclasses import dataclass
-from numbers import Number
 from pathlib import Path
 
 import numpy as np
@@ -164,20 +163,17 @@ def _coordinate(values: list) -> np.ndarray:
 def _variable(name: str, values: dict, shape: tuple, dims: tuple) -> dict:
     """One (or, complex, two) Dataset variables from ``{grid index: value}``; values that
     are neither numbers, strings nor numeric arrays are left out."""
-    if all(isinstance(v, (Number, np.number, np.bool_)) for v in values.values()):
-        arrays = {i: np.asarray(v) for i, v in values.items()}
-    elif all(isinstance(v, str) for v in values.values()):
+    if all(isinstance(v, str) for v in values.values()):
         out = np.full(shape, "", dtype=object)
         for i, v in values.items():
             out[i] = v
         return {name: (dims, out.astype(str))}
-    else:
-        try:
-            arrays = {i: np.asarray(v) for i, v in values.items()}
-        except (ValueError, TypeError):
-            return {}
-        if not all(a.dtype.kind in "biufc" for a in arrays.values()):
-            return {}
+    try:  # numbers become 0-d arrays
+        arrays = {i: np.asarray(v) for i, v in values.items()}
+    except (ValueError, TypeError):
+        return {}
+    if not all(a.dtype.kind in "biufc" for a in arrays.values()):
+        return {}
     ndim = max(a.ndim for a in arrays.values())
     if any(a.ndim != ndim for a in arrays.values()):
         return {}
