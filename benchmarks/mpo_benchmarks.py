@@ -1,18 +1,25 @@
-r"""MPO engine benchmarks: cost against a plain numpy TEBD, convergence in χ, dt and order,
-time to the steady state against L and χ.
+r"""MPO engine benchmarks: cost against a plain numpy TEBD and quimb's TEBD, convergence in
+χ, dt and order, time to the steady state against L and χ, time to an accuracy.
 
 Model: the open Metelmann-Clerk chain (alpha = 2, delta = 1, mu = 1), the setting of Fig. 5
 (lower panel) of the persistent-current paper.
 
-1. **Cost** per site per unit time against χ for :class:`mpo.tebd.TEBD` and, in the same
-   run on the same state, a plain numpy TEBD (:func:`plain_strang_step`: complex arrays, an
-   SVD per gate with the singular values pushed right, no orthogonality centre, no merged
-   half steps). Both start from the same state with every bond saturated at χ (cutoff 0).
+1. **Cost** per site per unit time against χ for :class:`mpo.tebd.TEBD` on one and two
+   workers and, in the same run on the same state, a plain numpy TEBD
+   (:func:`plain_strang_step`: complex arrays, an SVD per gate with the singular values
+   pushed right, no orthogonality centre, no merged half steps) and quimb's generic TEBD
+   driven with the same bond generators (:func:`quimb_tebd`, what a quimb user would
+   write). All start from the same state with every bond saturated at χ (cutoff 0), order 2;
+   the current profiles they reach are compared.
 2. **Convergence** of the bulk current (mean over the middle half of the bonds) against χ at
    fixed dt, and against dt for Trotter order 2 and 4, each relative to a reference run
    (largest χ, fourth order, smallest dt, Richardson).
 3. **Relaxation**: simulated time and wall time to reach the steady state (change of the
    current profile below ``tol`` per unit time) against L at fixed χ and against χ at fixed L.
+4. **Time to accuracy** (:func:`accuracy_rows`): wall time to the bulk current of the L = 40
+   chain within ``TARGET`` = 1e-6 of a reference, for the engine (with and without its error
+   budget, one and two workers) and quimb's TEBD stopped when the bulk current settles,
+   each with settings chosen for that target (fourth order, dt = 0.05, χ = 24).
 
 Run ``python benchmarks/mpo_benchmarks.py [--quick]``; prints the tables and writes
 ``data/benchmarks/mpo_benchmarks.json`` and ``.png``. Set ``OMP_NUM_THREADS=1`` (the SVDs
@@ -34,6 +41,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
+import quimb.tensor as qtn  # noqa: E402
 from scipy.linalg import expm  # noqa: E402
 
 import mpo  # noqa: E402
@@ -46,13 +54,20 @@ OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 FULL = {"cost_L": 40, "cost_chi": (8, 16, 32, 64), "cost_steps": 20,
         "conv_L": 20, "conv_chi": (4, 6, 8, 12, 14, 16, 24), "conv_dt": (0.2, 0.1, 0.05),
         "ref_chi": 32, "ref_dt": 0.025,
-        "relax_L": (10, 20, 40, 80), "relax_chi": (8, 16, 32), "relax_fixed": (16, 40)}
+        "relax_L": (10, 20, 40, 80), "relax_chi": (8, 16, 32), "relax_fixed": (16, 40),
+        "acc_L": 40, "acc_ref": {"max_bond": 48, "dt": 0.05, "order": 2, "tol": 1e-8},
+        "acc_engine": {"max_bond": 24, "dt": 0.05, "order": 4, "tol": 1e-7},
+        "acc_quimb": {"chi": 24, "dt": 0.05, "order": 4, "tol": 1e-7, "t_max": 200.0}}
 QUICK = {"cost_L": 8, "cost_chi": (4, 8), "cost_steps": 4,
          "conv_L": 6, "conv_chi": (4, 8), "conv_dt": (0.2, 0.1),
          "ref_chi": 16, "ref_dt": 0.05,
-         "relax_L": (4, 6), "relax_chi": (4, 8), "relax_fixed": (8, 6)}
+         "relax_L": (4, 6), "relax_chi": (4, 8), "relax_fixed": (8, 6),
+         "acc_L": 8, "acc_ref": {"max_bond": 16, "dt": 0.1, "order": 2, "tol": 1e-5},
+         "acc_engine": {"max_bond": 8, "dt": 0.1, "order": 4, "tol": 1e-4},
+         "acc_quimb": {"chi": 8, "dt": 0.1, "order": 4, "tol": 1e-4, "t_max": 50.0}}
 DT = 0.05
 TOL = 1e-6
+TARGET = 1e-6  # accuracy of the bulk current in the time-to-accuracy table
 
 
 def chain(L: int) -> MetelmannClerkRing:
@@ -80,10 +95,27 @@ def plain_strang_step(arrays: list[np.ndarray], half: list[np.ndarray], full: li
     arrays[-1] = arrays[-1] / (phase * np.exp(log))
 
 
+def quimb_tebd(arrays: list[np.ndarray], generators: list[np.ndarray], chi: int,
+               cutoff: float) -> qtn.TEBD:
+    r"""What a quimb user writes: quimb's generic :class:`quimb.tensor.TEBD` on the same
+    start, bond generators and truncation, with :math:`-\mathcal L_b` as the "Hamiltonian" of
+    imaginary-time evolution, so that its gates are :math:`e^{\tau\mathcal L_b}` (complex
+    arithmetic, the standard basis, the 2-norm renormalized after each sweep; observables
+    divide by the trace)."""
+    H = qtn.LocalHam1D(len(arrays), H2={(b, b + 1): -g for b, g in enumerate(generators)})
+    return qtn.TEBD(state.from_arrays(arrays), H, imag=True, progbar=False,
+                    split_opts={"max_bond": chi, "cutoff": cutoff, "cutoff_mode": "rsum2"})
+
+
 def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> list[dict]:
-    """Seconds per site per unit time of the engine and of the plain TEBD, same state; the two
-    are timed alternately ``repeats`` times and each keeps its fastest run, so that load from
-    other processes on the machine does not decide the ratio."""
+    """Seconds per site per unit time of the engine (one and two workers), the plain numpy
+    TEBD and quimb's TEBD, from the same state with every bond saturated at χ (cutoff 0),
+    order 2; the four are timed alternately ``repeats`` times and each keeps its fastest
+    run, so that load from other processes does not decide the ratios. ``quimb_dI``: the
+    largest difference of the current profiles the engine and quimb reach; both truncate in
+    canonical form but in a different order, so at a saturated χ they differ on the scale of
+    the truncation error (the plain TEBD truncates without canonical form and is further
+    off); their agreement at a controlled accuracy is the time-to-accuracy table."""
     model = chain(L)
     gens = superop.bond_generators(model)
     half = [expm(0.5 * DT * g) for g in gens]
@@ -93,24 +125,83 @@ def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> li
         ev = TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, cutoff=0.0)
         ev.evolve(max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4))  # saturate every bond
         start = ev.arrays
-        engine, baseline = np.inf, np.inf
+        best = dict.fromkeys(("engine_1", "engine_2", "plain", "quimb"), np.inf)
         for _ in range(repeats):
-            ev = TEBD(start, gens, DT, chi, cutoff=0.0)
-            t0 = time.perf_counter()
-            ev.evolve(steps)
-            engine = min(engine, time.perf_counter() - t0)
+            for workers in (1, 2):
+                ev = TEBD(start, gens, DT, chi, cutoff=0.0, workers=workers)
+                t0 = time.perf_counter()
+                ev.evolve(steps)
+                best[f"engine_{workers}"] = min(best[f"engine_{workers}"],
+                                                time.perf_counter() - t0)
             plain = [a.copy() for a in start]
             t0 = time.perf_counter()
             for _ in range(steps):
                 plain_strang_step(plain, half, full, chi)
-            baseline = min(baseline, time.perf_counter() - t0)
+            best["plain"] = min(best["plain"], time.perf_counter() - t0)
+            tq = quimb_tebd(start, gens, chi, 0.0)
+            t0 = time.perf_counter()
+            tq.update_to(steps * DT, dt=DT, order=2)
+            best["quimb"] = min(best["quimb"], time.perf_counter() - t0)
+        profiles = [state.observables(model, a)["current_profile"]
+                    for a in (ev.arrays, state.to_arrays(tq.pt))]
         scale = L * steps * DT
         rows.append({"chi": chi, "L": L, "steps": steps, "repeats": repeats,
                      "bond_dimension": max(a.shape[2] for a in ev.arrays),
-                     "engine_s_per_site_time": engine / scale,
-                     "plain_s_per_site_time": baseline / scale,
-                     "plain_over_engine": baseline / engine})
+                     **{f"{k}_s_per_site_time": v / scale for k, v in best.items()},
+                     "workers_speedup": best["engine_1"] / best["engine_2"],
+                     "plain_over_engine": best["plain"] / best["engine_2"],
+                     "quimb_over_engine": best["quimb"] / best["engine_2"],
+                     "quimb_dI": float(np.abs(profiles[1] - profiles[0]).max())})
     return rows
+
+
+def _quimb_steady(L: int, chi: int, dt: float, order: int, tol: float, t_max: float) -> dict:
+    """quimb's TEBD from the all-down state, evolved in steps of one unit of time until the
+    bulk current changes by less than ``tol`` per unit time (what a user would write)."""
+    model = chain(L)
+    t0 = time.perf_counter()
+    tq = quimb_tebd(state.to_arrays(state.product_state(L, "down")),
+                    superop.bond_generators(model), chi, 1e-12)
+    old = np.inf
+    while tq.t < t_max:
+        tq.update_to(tq.t + 1.0, dt=dt, order=order)
+        current = state.bulk_average(state.observables(model, state.to_arrays(tq.pt))
+                                     ["current_profile"])
+        change, old = abs(current - old), current
+        if change < tol:
+            break
+    return {"bulk_current": current, "time": tq.t, "wall_time": time.perf_counter() - t0,
+            "change_per_time": change}
+
+
+def accuracy_rows(L: int, ref: dict, engine: dict, quimb: dict) -> dict:
+    """Time to the bulk current of the open chain to ``TARGET``: a reference run of the
+    engine (settings ``ref``, its own error bar), then the engine with and without its error
+    budget (Richardson and the truncation check) on one and two workers, and quimb's TEBD
+    stopped by the change of the bulk current (settings ``quimb``); each row has its wall
+    time and its distance to the reference."""
+    model = chain(L)
+    r = mpo.steady_state(model, progress=False, **ref)
+    reference = {**ref, "bulk_current": r.diagnostics["bulk_current"],
+                 "error_estimate": r.diagnostics["bulk_error"],
+                 "wall_time": r.diagnostics["wall_time"]}
+    rows = []
+    for budget, workers in itertools.product((True, False), (1, 2)):
+        with warnings.catch_warnings():  # without the budget there is no error bar
+            warnings.filterwarnings("ignore", "MPO steady state: no error bar", RuntimeWarning)
+            e = mpo.steady_state(model, progress=False, workers=workers, richardson=budget,
+                                 truncation_check=budget, **engine)
+        rows.append({"code": f"engine, {workers} worker{'s' * (workers > 1)}"
+                             + (", error budget" if budget else ""),
+                     "bulk_current": e.diagnostics["bulk_current"],
+                     "error_bar": e.diagnostics["bulk_error"],
+                     "wall_time": e.diagnostics["wall_time"], "time": e.diagnostics["time"]})
+    q = _quimb_steady(L, **quimb)
+    rows.append({"code": "quimb TEBD", "error_bar": np.nan, **q})
+    for row in rows:
+        row["error"] = abs(row["bulk_current"] - reference["bulk_current"])
+    return {"target": TARGET, "L": L, "engine": engine, "quimb": quimb,
+            "reference": reference, "rows": rows}
 
 
 def convergence_rows(L: int, chis: tuple[int, ...], dts: tuple[float, ...], ref_chi: int,
@@ -175,8 +266,10 @@ def plot(results: dict, path: Path) -> None:
     cost = results["cost"]
     ax = axes[0, 0]
     chis = [r["chi"] for r in cost]
-    ax.loglog(chis, [r["engine_s_per_site_time"] for r in cost], "o-", label="mpo.tebd")
-    ax.loglog(chis, [r["plain_s_per_site_time"] for r in cost], "s--", label="plain numpy")
+    for key, style, label in (("engine_1", "o-", "mpo.tebd, 1 worker"),
+                              ("engine_2", "o-", "mpo.tebd, 2 workers"),
+                              ("plain", "s--", "plain numpy"), ("quimb", "^--", "quimb TEBD")):
+        ax.loglog(chis, [r[f"{key}_s_per_site_time"] for r in cost], style, label=label)
     _plain_ticks(ax, chis)
     ax.set(xlabel=r"bond dimension $\chi$", ylabel=r"wall time per site per unit $t$ [s]",
            title="cost")
@@ -224,6 +317,7 @@ def run(quick: bool = False, out: Path | str = OUT) -> dict:
         "convergence": convergence_rows(p["conv_L"], p["conv_chi"], p["conv_dt"],
                                         p["ref_chi"], p["ref_dt"]),
         "relaxation": relaxation_rows(p["relax_L"], p["relax_chi"], p["relax_fixed"]),
+        "accuracy": accuracy_rows(p["acc_L"], p["acc_ref"], p["acc_engine"], p["acc_quimb"]),
     }
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -235,11 +329,23 @@ def run(quick: bool = False, out: Path | str = OUT) -> dict:
 
 
 def format_tables(results: dict) -> str:
-    lines = ["cost per site per unit time [s]",
-             f"{'chi':>5}{'engine':>12}{'plain':>12}{'plain/engine':>14}"]
-    lines += [f"{r['chi']:>5}{r['engine_s_per_site_time']:>12.2e}"
-              f"{r['plain_s_per_site_time']:>12.2e}{r['plain_over_engine']:>14.2f}"
-              for r in results["cost"]]
+    lines = ["cost per site per unit time [s] (ratios over the engine on 2 workers)",
+             f"{'chi':>5}{'engine 1w':>11}{'engine 2w':>11}{'1w/2w':>7}{'plain':>11}"
+             f"{'ratio':>7}{'quimb':>11}{'ratio':>7}{'quimb dI':>10}"]
+    lines += [f"{r['chi']:>5}{r['engine_1_s_per_site_time']:>11.2e}"
+              f"{r['engine_2_s_per_site_time']:>11.2e}{r['workers_speedup']:>7.2f}"
+              f"{r['plain_s_per_site_time']:>11.2e}{r['plain_over_engine']:>7.2f}"
+              f"{r['quimb_s_per_site_time']:>11.2e}{r['quimb_over_engine']:>7.2f}"
+              f"{r['quimb_dI']:>10.1e}" for r in results["cost"]]
+    acc = results["accuracy"]
+    ref = acc["reference"]
+    lines += ["", f"time to the bulk current to {acc['target']:g} (L = {acc['L']}), reference "
+              f"{ref['bulk_current']:.10f} +- {ref['error_estimate']:.1e} "
+              f"({ref['wall_time']:.0f} s)",
+              f"{'code':<34}{'current':>15}{'error':>9}{'bar':>9}{'t':>7}{'wall [s]':>10}"]
+    lines += [f"{r['code']:<34}{r['bulk_current']:>15.10f}{r['error']:>9.1e}"
+              f"{r['error_bar']:>9.1e}{r['time']:>7.1f}{r['wall_time']:>10.1f}"
+              for r in acc["rows"]]
     conv = results["convergence"]
     lines += ["", f"bulk current, reference {conv['reference']['bulk_current']:.10f}",
               f"{'chi':>5}{'current':>16}{'error':>10}{'wall [s]':>10}"]

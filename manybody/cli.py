@@ -171,7 +171,8 @@ def _mpo(args: argparse.Namespace) -> int:
         order=args.order, cutoff=args.cutoff, warmup=args.warmup, richardson=args.richardson,
         truncation_check=args.truncation_check,
         progress=not args.no_progress, checkpoint=Path(args.out) / "checkpoint.npz",
-        checkpoint_interval=args.checkpoint_interval, blas_threads=args.blas_threads)
+        checkpoint_interval=args.checkpoint_interval, blas_threads=args.blas_threads,
+        workers=args.workers)
     paths = write_steady(result, args.out)
     d = result.diagnostics
     print(f"{args.model} L={model.L} ({model.boundary}): current I = {result.current:+.10e} "
@@ -420,6 +421,9 @@ def make_parser() -> argparse.ArgumentParser:
                     help="seconds between checkpoints in DIR/checkpoint.npz; default 60")
     ms.add_argument("--blas-threads", type=int, default=None,
                     help="BLAS threads (default: $MPO_BLAS_THREADS, else 1)")
+    ms.add_argument("--workers", type=int, default=None, choices=(1, 2),
+                    help="processes evolving the two halves of the chain, bitwise the same "
+                         "result (default: 2 on two or more cores)")
     ms.add_argument("--no-progress", action="store_true", help="no progress bar")
     ms.add_argument("--out", required=True,
                     help="output folder: result.json, arrays.npz, profile.png, checkpoint.npz")

@@ -214,21 +214,29 @@ def _traced(a: np.ndarray, iota: np.ndarray | None = None) -> np.ndarray:
     return np.einsum("lpr,p->lr", a, iota)
 
 
-def log_trace(arrays: list[np.ndarray], iota: np.ndarray | None = None) -> tuple[complex, float]:
-    r"""``(phase, log|Tr ρ|)`` with :math:`\mathrm{Tr}\rho = \mathrm{phase}\cdot e^{\log}`,
-    rescaled site by site so that long chains neither overflow nor underflow; ``iota`` is
-    the vectorized one-site identity in the arrays' local basis (default: the standard
-    basis, :func:`identity`; :func:`hermitian_identity` in the Hermitian basis)."""
-    if iota is None:
-        iota = identity(local_dim(arrays))
+def trace_environment(arrays: list[np.ndarray], iota: np.ndarray, *, right: bool = False
+                      ) -> tuple[np.ndarray, float]:
+    r"""``(env, log)``: the arrays contracted with ``iota`` on every site and multiplied from
+    the left end, :math:`e^{\log}\,\mathrm{env} = \prod_j \sum_p a_j[:, p, :]\,\iota_p` as a
+    row vector (``right``: from the right end, a column vector), rescaled site by site so
+    that long chains neither overflow nor underflow."""
     env = np.ones(1, dtype=complex)
     log = 0.0
-    for a in arrays:
-        env = env @ _traced(a, iota)
+    for a in (arrays[::-1] if right else arrays):
+        env = _traced(a, iota) @ env if right else env @ _traced(a, iota)
         scale = np.abs(env).max()
         if not np.isfinite(scale) or scale == 0:
             raise FloatingPointError(f"trace environment became {scale}")
         env, log = env / scale, log + np.log(scale)
+    return env, log
+
+
+def log_trace(arrays: list[np.ndarray], iota: np.ndarray | None = None) -> tuple[complex, float]:
+    r"""``(phase, log|Tr ρ|)`` with :math:`\mathrm{Tr}\rho = \mathrm{phase}\cdot e^{\log}`
+    (:func:`trace_environment`); ``iota`` is the vectorized one-site identity in the arrays'
+    local basis (default: the standard basis, :func:`identity`; :func:`hermitian_identity` in
+    the Hermitian basis)."""
+    env, log = trace_environment(arrays, identity(local_dim(arrays)) if iota is None else iota)
     value = complex(env[0])
     return value / abs(value), log + np.log(abs(value))
 

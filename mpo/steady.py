@@ -173,8 +173,8 @@ class _Driver:
     """The state of one run: phases, counters, histories; all of it goes into checkpoints."""
 
     def __init__(self, model: ProductChain, opts: dict, bar, path: Path | None,
-                 interval: float, start: list[np.ndarray]) -> None:
-        self.model, self.opts, self.bar = model, opts, bar
+                 interval: float, start: list[np.ndarray], workers: int) -> None:
+        self.model, self.opts, self.bar, self.workers = model, opts, bar, workers
         self.path, self.interval = path, interval
         self.generators = superop.bond_generators(model)
         self.params = model.params()
@@ -248,7 +248,7 @@ class _Driver:
         spread_tol = self.opts["spread_tol"]
         while True:
             ev = TEBD(self.arrays, self.generators, ph["dt"], ph["max_bond"], ph["cutoff"],
-                      order=ph["order"])
+                      order=ph["order"], workers=self.workers)
             ev.evolve(n_check)
             self.arrays = ev.arrays
             run = self.run
@@ -407,7 +407,7 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
                  check_interval: float = 1.0, spread_tol: float | None = None,
                  progress: bool = True, checkpoint: str | Path | None = None,
                  checkpoint_interval: float = 60.0,
-                 blas_threads: int | None = None) -> Result:
+                 blas_threads: int | None = None, workers: int | None = None) -> Result:
     r"""Steady state of a product chain by real-time TEBD of the vectorized density matrix.
 
     Parameters
@@ -471,6 +471,10 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
     blas_threads : int or None
         BLAS threads during the run (threadpoolctl); None: the environment variable
         ``MPO_BLAS_THREADS``, else 1 (the engine's SVDs are small; threads slow them down).
+    workers : {1, 2} or None
+        Processes evolving the two halves of the chain (:mod:`mpo.tebd`, :mod:`mpo.halves`);
+        the result is bitwise the same for 1 and 2. None: 2 if this process may run on two
+        cores or more, else 1.
 
     Returns
     -------
@@ -495,7 +499,7 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
         over the middle half of the bonds, :func:`mpo.state.bulk_slice`, the current of an
         open chain away from its boundary layers, and its error bar, ``error``),
         ``site_observables`` (the names of the per-site observables, e.g. ``["sz"]``),
-        ``blas_threads``, ``resumed``, ``wall_time`` (summed over resumed runs) and
+        ``blas_threads``, ``workers``, ``resumed``, ``wall_time`` (summed over resumed runs) and
         ``phases`` (per phase: name, dt, order, tol, truncation, evolved time, steps, wall
         time, relaxation time). ``state``: the final MPS (:class:`mpo.mps_state.MPSState`;
         with Richardson the dt/2 one, whose observables differ from the reported ones within
@@ -512,13 +516,15 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
     _validate.boolean("progress", progress)
     checkpoint_interval = _validate.real("checkpoint_interval", checkpoint_interval, 0.0)
     threads = _blas_threads(blas_threads)
+    workers = (min(2, len(os.sched_getaffinity(0))) if workers is None
+               else int(_validate.choice("workers", workers, [1, 2])))
     richardson, order = opts["richardson"], opts["order"]
     n_phases = 1 + opts["warmup"] + richardson + opts["truncation_check"]  # bar: at most
     with threadpool_limits(limits=threads, user_api="blas"), \
             tqdm(total=n_phases * opts["t_max"], disable=not progress, desc=f"mpo L={model.L}",
                  bar_format="{l_bar}{bar}| t={n:.1f}/{total:.0f} [{elapsed}{postfix}]") as bar:
         driver = _Driver(model, opts, bar, None if checkpoint is None else Path(checkpoint),
-                         checkpoint_interval, start)
+                         checkpoint_interval, start, workers)
         driver.execute()
         bar.total = bar.n  # phases stop early: the run is complete at the time evolved
         bar.refresh()
@@ -539,13 +545,14 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
               for p in run["phases"]]
     diagnostics = {**diag, "phases": phases, "discarded_weight": run["discarded_weight"],
                    "trace_correction": run["trace_correction"], "steps": run["steps"],
-                   "time": run["time"], "blas_threads": threads, "resumed": run["resumed"],
+                   "time": run["time"], "blas_threads": threads, "workers": workers,
+                   "resumed": run["resumed"],
                    "site_observables": list(model.SITE_OBSERVABLES),
                    "wall_time": time.perf_counter() - driver.t0}
     return Result(method="mpo", kind="steady_state", model=model.params(),
                   options={**opts, "checkpoint": None if checkpoint is None else str(checkpoint),
                            "checkpoint_interval": checkpoint_interval,
-                           "blas_threads": blas_threads},
+                           "blas_threads": blas_threads, "workers": workers},
                   current=obs["current"], observables=obs, diagnostics=diagnostics,
                   state=MPSState(state.from_arrays(final), model.local_ops,
                                  dt / 2 if richardson else dt, "fine" if richardson else "main"))

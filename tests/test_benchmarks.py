@@ -121,9 +121,11 @@ def _load(name):
 
 
 def test_mpo_benchmarks_quick_run(tmp_path):
-    """The MPO benchmark runs at quick sizes: every table is filled, the engine and the plain
-    TEBD evolve the same state (same bond dimension), the reference's error budget is finite,
-    and the Trotter error of order 4 is below that of order 2 at every dt."""
+    """The MPO benchmark runs at quick sizes: every table is filled, the engine (one and two
+    workers), the plain TEBD and quimb's TEBD evolve the same state (same bond dimension), the
+    references' error budgets are finite, each code of the
+    time-to-accuracy table reaches the reference, and the Trotter error of order 4 is below
+    that of order 2 at every dt."""
     bench = _load("mpo_benchmarks")
     try:
         results = bench.run(quick=True, out=tmp_path)
@@ -134,6 +136,12 @@ def test_mpo_benchmarks_quick_run(tmp_path):
     assert (tmp_path / "mpo_benchmarks.png").stat().st_size > 10_000
     for row in results["cost"]:
         assert row["bond_dimension"] == row["chi"] and row["plain_over_engine"] > 0
+        assert row["quimb_over_engine"] > 0 and row["workers_speedup"] > 0
+        assert row["quimb_dI"] < 1e-2  # truncated differently: the truncation error's scale
+    acc = results["accuracy"]
+    assert len(acc["rows"]) == 5 and np.isfinite(acc["reference"]["error_estimate"])
+    for row in acc["rows"]:  # quick: chi = 8 on L = 8 truncates at ~1e-3 (measured 5e-4-1.2e-3)
+        assert row["error"] < 5e-3 and row["wall_time"] > 0
     conv = results["convergence"]
     assert np.isfinite(conv["reference"]["error_estimate"])
     by = {(r["order"], r["richardson"], r["dt"]): r["error"] for r in conv["by_dt"]}

@@ -103,7 +103,8 @@ def test_tebd_matches_exact_dynamics_to_second_order():
                   np.abs(obs["current_profile"] - ref["current_profile"]).max(),
                   np.abs(obs["sz"] - ref["sz"]).max())
         assert err < 0.5 * dt**2
-        assert ev.trace_correction < 1e-12 and ev.discarded_weight == 0.0
+        # untruncated: only the middle bond's split drops values below 1e-12 of the largest
+        assert ev.trace_correction < 1e-12 and ev.discarded_weight < 1e-20
         errors.append(err)
     assert 3.0 < errors[0] / errors[1] < 5.0
 

@@ -177,7 +177,8 @@ def evolved_error(model, dt, order, t=1.0):
               superop.bond_generators(model), dt, max_bond=d ** (2 * L), cutoff=0.0,
               order=order)
     ev.evolve(int(round(t / dt)))
-    assert ev.discarded_weight == 0.0 and ev.trace_correction < 1e-12
+    # untruncated: only the middle bond's split drops values below 1e-12 of the largest
+    assert ev.discarded_weight < 1e-20 and ev.trace_correction < 1e-12
     obs = state.observables(model, ev.arrays)
     return max(np.abs(state.to_dense(ev.arrays) - exact).max(),
                np.abs(obs["current_profile"] - ref["current_profile"]).max(),

@@ -39,7 +39,9 @@ def solve_point(model: str, kwargs: dict, method: str, options: dict,
 
     Returns the :class:`manybody.Result`, or a :class:`PointError` if the model or the
     solver raised. A solver that shows a progress bar is run without it; one that takes a
-    ``checkpoint`` file gets ``checkpoint`` (local clusters: a killed MPO point resumes).
+    ``checkpoint`` file gets ``checkpoint`` (local clusters: a killed MPO point resumes); one
+    that takes ``workers`` (the MPO engine's processes) gets 1 unless the options say
+    otherwise, since the sweep already runs one point per core.
     """
     try:
         cls, ctor = _model(model)
@@ -50,6 +52,8 @@ def solve_point(model: str, kwargs: dict, method: str, options: dict,
             extra["progress"] = False
         if "checkpoint" in names and "checkpoint" not in options and checkpoint is not None:
             extra["checkpoint"] = checkpoint
+        if "workers" in names and "workers" not in options:
+            extra["workers"] = 1
         return fn(ctor(**kwargs), **options, **extra)
     except Exception as err:  # noqa: BLE001 - every failure of a point is recorded, not raised
         return PointError.from_exception(err)
