@@ -169,3 +169,24 @@ def test_mpo_regimes_quick_run(tmp_path):
             assert r[route]["current_error"] < 1e-4 and r[route]["sz_error"] < 1e-4
     assert json.loads((tmp_path / "mpo_regimes.json").read_text())["routes"]
     assert "chi needed" in bench.format_table(results)
+
+
+def test_mpo_profile_quick_run(tmp_path):
+    """The profile splits a step into SVD, QR and the rest (fractions in (0, 1) summing to 1),
+    counts SVD flops at a positive rate below the large-matmul peak, and writes its JSON;
+    the wrapped LAPACK calls are restored afterwards."""
+    from mpo import halves
+
+    svd = halves.svd
+    bench = _load("mpo_profile")
+    try:
+        results = bench.run(quick=True, out=tmp_path)
+    finally:
+        sys.modules.pop("mpo_profile", None)
+    assert halves.svd is svd
+    assert json.loads((tmp_path / "mpo_profile.json").read_text())["parameters"]["quick"]
+    for row in results["rows"]:
+        parts = [row["svd_fraction"], row["qr_fraction"], row["other_fraction"]]
+        assert all(0 < x < 1 for x in parts) and abs(sum(parts) - 1) < 1e-12
+        assert 0 < row["svd_over_matmul"] < 1
+    assert "GFLOP/s" in bench.format_table(results)

@@ -57,7 +57,8 @@ VALIDATION = {  # job name: validate_tgge options (those not given: its defaults
 BENCHMARKS = {"tgge_benchmarks": "tgge_benchmarks.json", "ed_benchmarks": "ed_benchmarks.json",
               "ed_matfree_benchmarks": "ed_matfree_benchmarks.json",
               "spin_benchmarks": "spin_benchmarks.json", "mpo_benchmarks": "mpo_benchmarks.json",
-              "mpo_regimes": "mpo_regimes.json", "sweep_benchmarks": "sweep_benchmarks.json"}
+              "mpo_profile": "mpo_profile.json", "mpo_regimes": "mpo_regimes.json",
+              "sweep_benchmarks": "sweep_benchmarks.json"}
 
 
 @dataclass(frozen=True)
