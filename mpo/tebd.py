@@ -34,9 +34,9 @@ one-centre χ = 32 profile, where the one-centre χ = 16 one is 4.11e-6 from it.
 geqrf/orgqr called directly, :func:`mpo.halves.qr`), one matrix product for the two-site tensor,
 the gate as a matrix product batched over the left bond index (``np.einsum`` took 10x longer at
 χ = 12: 96 µs against 9 µs), and one SVD, which is then ~75 % of the time at χ = 12. Measured
-against the same engine with ``np.linalg.qr``, ``np.tensordot`` and ``np.einsum`` (open chain L
-= 40, α = 2, δ = 1.5, same states, current profiles equal to 2e-15): 1.36x / 1.27x / 1.14x /
-1.08x faster at χ = 8 / 12 / 32 / 64 (order 2), 1.43x / 1.36x / 1.11x / 1.00x (order 4).
+against the same engine with ``np.linalg.qr``, ``np.tensordot`` and ``np.einsum`` (open chain
+L = 40, α = 2, δ = 1.5, same states, current profiles equal to 2e-15): 1.36x / 1.27x /
+1.14x / 1.08x faster at χ = 8 / 12 / 32 / 64 (order 2), 1.43x / 1.36x / 1.11x / 1.00x (order 4).
 
 **Hermitian basis.** Internally each site carries the coefficients :math:`c_a` of :math:`\rho =
 \sum c_{a_0\ldots}\, P_{a_0}\otimes\cdots` in an orthonormal basis of Hermitian d x d
