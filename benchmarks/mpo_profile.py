@@ -1,14 +1,17 @@
 r"""Where the MPO engine's time goes: per step of the open chain (L = 40, α = 2, δ = 1, μ = 1,
 dt = 0.05, order 2, cutoff 0, every bond saturated at χ, one worker, one BLAS thread), the
-time in LAPACK's SVD and QR and in everything else, and the SVD's flop rate against a large
-matrix product on the same core (the machine's limit).
+time in the split of the gates (the Gram matrix and its eigh, :func:`mpo.halves.gram_eigh`,
+or LAPACK's SVD below ``GRAM_MIN``), in QR, and in everything else, and the flop rate of the
+split against a large matrix product on the same core (the machine's limit).
 
-Flops of a thin SVD with both factors of an m x n matrix (m >= n), the R-SVD count of Golub
-and Van Loan (Matrix Computations, 4th ed., Fig. 8.6.1): :math:`4m^2n + 8mn^2 + 9n^3`; of a
-product of n x n matrices :math:`2n^3`. The SVD and the QR are timed by wrapping
-:func:`mpo.halves.svd` and :func:`mpo.halves.qr` (in the sweeps and in the split and join of
-the middle bond); the rest (matrix products, reshapes, the
-truncation, the trace) is the remainder of the step.
+Flops, m x n matrix, m >= n: a thin SVD with both factors, the R-SVD count of Golub and Van
+Loan (Matrix Computations, 4th ed., Fig. 8.6.1), :math:`4m^2n + 8mn^2 + 9n^3`; the Gram
+matrix of the shorter side and its eigen-decomposition with vectors, :math:`2mn^2 + 9n^3`
+(the same book's count for the symmetric QR algorithm); a product of n x n matrices
+:math:`2n^3`. The splits and QRs are timed by wrapping :func:`mpo.halves.gram_eigh`,
+:func:`mpo.halves.svd` and :func:`mpo.halves.qr` (in the sweeps and in the split and join
+of the middle bond); the rest (the gate, matrix products, reshapes, the truncation, the
+trace) is the remainder of the step.
 
 Run ``python benchmarks/mpo_profile.py [--quick]``; prints the table and writes
 ``data/benchmarks/mpo_profile.json``.
@@ -40,6 +43,12 @@ def svd_flops(m: int, n: int) -> float:
     return 4.0 * m * m * n + 8.0 * m * n * n + 9.0 * n**3
 
 
+def gram_flops(m: int, n: int) -> float:
+    """Flops of the Gram matrix of the shorter side and its eigh (module docstring)."""
+    m, n = max(m, n), min(m, n)
+    return 2.0 * m * n * n + 9.0 * n**3
+
+
 def matmul_rate(n: int, repeats: int = 5) -> float:
     """Flops per second of an n x n real matrix product, the fastest of ``repeats``."""
     rng = np.random.default_rng(0)
@@ -58,26 +67,23 @@ def profile_row(L: int, chi: int, steps: int) -> dict:
     gens = superop.bond_generators(model)
     ev = tebd.TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, 0.0)
     ev.evolve(max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4))  # saturate every bond
-    spent = {"svd": 0.0, "qr": 0.0, "svd_flops": 0.0}
-    svd, qr = halves.svd, halves.qr
+    spent = {"split": 0.0, "qr": 0.0, "flops": 0.0}
+    svd, qr, gram = halves.svd, halves.qr, halves.gram_eigh
 
-    def timed_svd(m):
-        t0 = time.perf_counter()
-        out = svd(m)
-        spent["svd"] += time.perf_counter() - t0
-        spent["svd_flops"] += svd_flops(*m.shape)
-        return out
-
-    def timed_qr(m):
-        t0 = time.perf_counter()
-        out = qr(m)
-        spent["qr"] += time.perf_counter() - t0
-        return out
+    def timed(fn, part, flops=None):
+        def wrapped(m, *args):
+            t0 = time.perf_counter()
+            out = fn(m, *args)
+            spent[part] += time.perf_counter() - t0
+            spent["flops"] += flops(*m.shape) if flops else 0.0
+            return out
+        return wrapped
 
     ev = tebd.TEBD(ev.arrays, gens, DT, chi, 0.0, workers=1)
     modules = (halves, tebd)  # the sweeps, and the split and join of the middle bond
     for module in modules:
-        module.svd, module.qr = timed_svd, timed_qr
+        module.svd, module.qr = timed(svd, "split", svd_flops), timed(qr, "qr")
+    halves.gram_eigh = timed(gram, "split", gram_flops)
     try:
         t0 = time.perf_counter()
         ev.evolve(steps)
@@ -85,10 +91,11 @@ def profile_row(L: int, chi: int, steps: int) -> dict:
     finally:
         for module in modules:
             module.svd, module.qr = svd, qr
+        halves.gram_eigh = gram
     return {"chi": chi, "L": L, "steps": steps, "ms_per_step": 1e3 * total / steps,
-            "svd_fraction": spent["svd"] / total, "qr_fraction": spent["qr"] / total,
-            "other_fraction": 1 - (spent["svd"] + spent["qr"]) / total,
-            "svd_flop_rate": spent["svd_flops"] / spent["svd"]}
+            "split_fraction": spent["split"] / total, "qr_fraction": spent["qr"] / total,
+            "other_fraction": 1 - (spent["split"] + spent["qr"]) / total,
+            "split_flop_rate": spent["flops"] / spent["split"]}
 
 
 def run(quick: bool = False, out: Path | str = OUT) -> dict:
@@ -97,7 +104,7 @@ def run(quick: bool = False, out: Path | str = OUT) -> dict:
         peak = matmul_rate(p["matmul_n"])
         rows = [profile_row(p["L"], chi, p["steps"]) for chi in p["chis"]]
     for row in rows:
-        row["svd_over_matmul"] = row["svd_flop_rate"] / peak
+        row["split_over_matmul"] = row["split_flop_rate"] / peak
     results = {"matmul_flop_rate": peak, "matmul_n": p["matmul_n"], "rows": rows}
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -110,11 +117,11 @@ def run(quick: bool = False, out: Path | str = OUT) -> dict:
 def format_table(results: dict) -> str:
     lines = [f"one core: {results['matmul_n']}^2 matrix product "
              f"{results['matmul_flop_rate'] / 1e9:.1f} GFLOP/s",
-             f"{'chi':>5}{'ms/step':>10}{'SVD':>7}{'QR':>7}{'other':>7}{'SVD GFLOP/s':>13}"
+             f"{'chi':>5}{'ms/step':>10}{'split':>7}{'QR':>7}{'other':>7}{'split GFLOP/s':>15}"
              f"{'of matmul':>11}"]
-    lines += [f"{r['chi']:>5}{r['ms_per_step']:>10.1f}{100 * r['svd_fraction']:>6.0f}%"
+    lines += [f"{r['chi']:>5}{r['ms_per_step']:>10.1f}{100 * r['split_fraction']:>6.0f}%"
               f"{100 * r['qr_fraction']:>6.0f}%{100 * r['other_fraction']:>6.0f}%"
-              f"{r['svd_flop_rate'] / 1e9:>13.2f}{100 * r['svd_over_matmul']:>10.0f}%"
+              f"{r['split_flop_rate'] / 1e9:>15.2f}{100 * r['split_over_matmul']:>10.0f}%"
               for r in results["rows"]]
     return "\n".join(lines)
 

@@ -172,21 +172,21 @@ def test_mpo_regimes_quick_run(tmp_path):
 
 
 def test_mpo_profile_quick_run(tmp_path):
-    """The profile splits a step into SVD, QR and the rest (fractions in (0, 1) summing to 1),
-    counts SVD flops at a positive rate below the large-matmul peak, and writes its JSON;
-    the wrapped LAPACK calls are restored afterwards."""
+    """The profile splits a step into the gates' splits, QR and the rest (fractions in (0, 1)
+    summing to 1), counts the splits' flops at a positive rate below the large-matmul peak,
+    and writes its JSON; the wrapped LAPACK calls are restored afterwards."""
     from mpo import halves
 
-    svd = halves.svd
+    svd, gram = halves.svd, halves.gram_eigh
     bench = _load("mpo_profile")
     try:
         results = bench.run(quick=True, out=tmp_path)
     finally:
         sys.modules.pop("mpo_profile", None)
-    assert halves.svd is svd
+    assert halves.svd is svd and halves.gram_eigh is gram
     assert json.loads((tmp_path / "mpo_profile.json").read_text())["parameters"]["quick"]
     for row in results["rows"]:
-        parts = [row["svd_fraction"], row["qr_fraction"], row["other_fraction"]]
+        parts = [row["split_fraction"], row["qr_fraction"], row["other_fraction"]]
         assert all(0 < x < 1 for x in parts) and abs(sum(parts) - 1) < 1e-12
-        assert 0 < row["svd_over_matmul"] < 1
+        assert 0 < row["split_over_matmul"] < 1
     assert "GFLOP/s" in bench.format_table(results)

@@ -205,3 +205,32 @@ def test_lapack_qr_is_a_thin_qr(shape, dtype):
     assert np.abs(np.tril(r, -1)).max() == 0
     assert np.abs(q @ r - m).max() < 1e-13 * np.abs(m).max()
     assert np.allclose(np.abs(r), np.abs(np.linalg.qr(m)[1]), atol=1e-13)
+
+
+@pytest.mark.parametrize("order", [2, 4])
+def test_gram_split_agrees_with_the_svd_split(monkeypatch, order):
+    """Two-site matrices of at least ``GRAM_MIN`` rows and columns are split via the
+    eigen-decomposition of their Gram matrix (mpo.halves). Forced on every gate (one worker,
+    so that the patch applies): untruncated, the state equals the SVD path's to 1e-10 (ring
+    L = 5, three bond groups); truncated (open chain L = 10, chi = 12, cutoff 1e-12), the
+    current profiles agree to 5e-8 (measured 1.8e-8 at order 4, the complex arithmetic,
+    against a change of 9e-4 from chi = 12 to 16) and the discarded weights to 1e-5
+    relative (measured 1.3e-6)."""
+    from mpo import halves
+
+    def run(model, chi, cutoff, gram):
+        monkeypatch.setattr(halves, "GRAM_MIN", 1 if gram else 10**9)
+        ev = TEBD(state.to_arrays(state.product_state(model.L, "down")),
+                  superop.bond_generators(model), 0.05, chi, cutoff, order=order, workers=1)
+        ev.evolve(20)
+        return ev
+
+    ring = generic(5, "periodic")
+    exact, gram = (state.to_dense(run(ring, 256, 0.0, g).arrays) for g in (False, True))
+    assert np.abs(gram - exact).max() < 1e-10
+    chain = generic(10, "open")
+    svd_run, gram_run = (run(chain, 12, 1e-12, g) for g in (False, True))
+    profiles = [state.observables(chain, e.arrays)["current_profile"]
+                for e in (svd_run, gram_run)]
+    assert np.abs(profiles[1] - profiles[0]).max() < 5e-8
+    assert gram_run.discarded_weight == pytest.approx(svd_run.discarded_weight, rel=1e-5)

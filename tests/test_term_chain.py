@@ -49,13 +49,16 @@ def test_terms_reproduce_the_packaged_xx_chain(mu, dephasing):
 @pytest.mark.parametrize(("L", "chi"), [(6, 32), pytest.param(8, 64, marks=pytest.mark.slow)])
 def test_boundary_driven_xxz_ed_equals_mpo_and_the_current_is_uniform(L, chi):
     """L = 8 (32768 unknowns): both Krylov solvers stall and the sparse LU solves it; the MPO
-    does not settle at chi = 32 (it says so) and needs 64 (about 5 min in all)."""
+    does not settle at chi = 32 (it says so) and needs 64 (about 5 min in all). At L = 6,
+    chi = 32 (half the middle bond's full rank) the truncated dynamics keeps wandering by
+    ~2e-6 per unit time from t ~ 80 on (measured at dt = 0.025, one- and two-centre sweeps
+    alike), so the run stops at tol = 1e-5, above that floor."""
     chain = TermChain(L, bond=XX + [(0.5, (("sz", 0), ("sz", 1)))],
                       left_jumps=[_sp(1.0)], right_jumps=[_sm(1.0)], name="xxz")
     e = ed.steady_state(chain)
     # no bulk dissipation: the continuity equation makes the NESS current the same on all bonds
     assert np.ptp(e.current_profile) < 1e-12 and e.current > 0.1
-    m = mpo.steady_state(chain, max_bond=chi, progress=False)
+    m = mpo.steady_state(chain, max_bond=chi, tol=1e-5, progress=False)
     assert abs(m.current - e.current) < m.diagnostics["error"] < 1e-3
     np.testing.assert_allclose(m.sz, e.sz, atol=1e-4)
 
