@@ -176,8 +176,8 @@ class Sites:
 def serve(sites: Sites, order: dict) -> dict:
     """One order to the half held by ``sites``: store ``put``, ``sweep`` (arguments of
     :meth:`Sites.sweep`, or None), hand over ``take`` (removed) and ``copy`` (copies);
-    reply with the sweep's result and the right trace environment of the sites still held
-    (:func:`mpo.state.trace_environment`) for the trace."""
+    reply with the sweep's result and, if ``env``, the right trace environment of the sites
+    still held (:func:`mpo.state.trace_environment`) for the trace."""
     for j, a in order.get("put", {}).items():
         sites.A[j] = a
     center, dropped = (None, []) if order.get("sweep") is None else sites.sweep(*order["sweep"])
@@ -186,8 +186,8 @@ def serve(sites: Sites, order: dict) -> dict:
     for j in order.get("take", ()):
         sites.A[j] = None
     held = [a for a in sites.A if a is not None]
-    env = (trace_environment(held, hermitian_identity(local_dim(held)), right=True) if held
-           else None)
+    env = (trace_environment(held, hermitian_identity(local_dim(held)), right=True)
+           if held and order.get("env") else None)
     return {"center": center, "dropped": dropped, "arrays": given, "env": env}
 
 
@@ -258,17 +258,22 @@ class Remote:
         try:
             pickle.dump(order, self._local.process.stdin, protocol=5)
             self._local.process.stdin.flush()
+        except BrokenPipeError:
+            self._exited()
         except BaseException:
             self.stop()
             raise
+
+    def _exited(self) -> None:
+        code = self._local.process.wait(10)
+        self.stop()
+        raise RuntimeError(f"the TEBD worker process exited (code {code})") from None
 
     def result(self) -> dict:
         try:
             reply = pickle.load(self._local.replies)
         except EOFError:
-            code = self._local.process.wait(10)
-            self.stop()
-            raise RuntimeError(f"the TEBD worker process exited (code {code})") from None
+            self._exited()
         except BaseException:
             self.stop()
             raise

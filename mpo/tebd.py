@@ -294,13 +294,13 @@ class TEBD:
         self.center = self.sites.move(center, self.middle)
         return dropped
 
-    def _layer(self, gates: dict[int, np.ndarray]) -> None:
+    def _layer(self, gates: dict[int, np.ndarray], env: bool) -> None:
         """One group's gates. Joined state: the closing bond (rings; all sites gathered
         here), the split with the middle bond's gate, then each half sweeps outwards from the
         middle, the right half in the worker. Split state: each half sweeps inwards and
         brings its centre to the middle, the right one hands site m+1 over (all sites if the
         closing bond follows), then the join with the middle bond's gate and the closing
-        bond."""
+        bond. ``env``: the layer ends a step, the right half returns its trace environment."""
         L, m, A = len(self.sites.A), self.middle, self.sites.A
         closing = gates.get(L - 1) if self.ring else None
         left = [b for b in gates if b < m]
@@ -316,7 +316,7 @@ class TEBD:
             put = {j: A[j] for j in range(m + 1, L) if A[j] is not None}
             for j in put:
                 A[j] = None
-            self.right.submit({"put": put, "sweep": (right, theirs, True, m + 1)})
+            self.right.submit({"put": put, "sweep": (right, theirs, True, m + 1), "env": env})
             try:
                 cl, wl = self.sites.sweep(left[::-1], gates, False, m)
             finally:  # the reply is read even if this half failed: the pipe stays in step
@@ -326,7 +326,7 @@ class TEBD:
         else:
             take = list(range(m + 1, L)) if closing is not None else [m + 1]
             self.right.submit({"sweep": (right[::-1], theirs, False, self.center[1], m + 1),
-                               "take": take})
+                               "take": take, "env": env})
             try:
                 _, wl = self.sites.sweep(left, gates, True, self.center[0], m)
             finally:
@@ -343,7 +343,7 @@ class TEBD:
         if n_steps < 1:
             raise ValueError(f"n_steps must be >= 1, got {n_steps}")
         for group, tau, ends_step in splitting.factors(len(self.groups), self.order, n_steps):
-            self._layer(self._layer_gates(group, tau))
+            self._layer(self._layer_gates(group, tau), ends_step)
             if ends_step:
                 self._normalize()
                 self.time += self.dt
