@@ -9,7 +9,8 @@ Model: the open Metelmann-Clerk chain (alpha = 2, delta = 1, mu = 1), the settin
    (:func:`plain_strang_step`: complex arrays, an SVD per gate with the singular values
    pushed right, no orthogonality centre, no merged half steps) and quimb's generic TEBD
    driven with the same bond generators (:func:`quimb_tebd`, what a quimb user would
-   write). All start from the same state with every bond saturated at χ (cutoff 0), order 2;
+   write). All start from the same state with every bond saturated at χ (cutoff 1e-14, the
+   smallest at which the engine splits gates through the Gram matrix), order 2;
    the current profiles they reach are compared.
 2. **Convergence** of the bulk current (mean over the middle half of the bonds) against χ at
    fixed dt, and against dt for Trotter order 2 and 4, each relative to a reference run
@@ -68,6 +69,7 @@ QUICK = {"cost_L": 8, "cost_chi": (4, 8), "cost_steps": 4,
 DT = 0.05
 TOL = 1e-6
 TARGET = 1e-6  # accuracy of the bulk current in the time-to-accuracy table
+COST_CUTOFF = 1e-14  # mpo.halves.GRAM_CUTOFF: the engine splits gates via the Gram matrix
 
 
 def chain(L: int) -> MetelmannClerkRing:
@@ -109,7 +111,8 @@ def quimb_tebd(arrays: list[np.ndarray], generators: list[np.ndarray], chi: int,
 
 def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> list[dict]:
     """Seconds per site per unit time of the engine (one and two workers), the plain numpy
-    TEBD and quimb's TEBD, from the same state with every bond saturated at χ (cutoff 0),
+    TEBD and quimb's TEBD, from the same state with every bond saturated at χ (cutoff
+    ``COST_CUTOFF``),
     order 2; the four are timed alternately ``repeats`` times and each keeps its fastest
     run, so that load from other processes does not decide the ratios. ``quimb_dI``: the
     largest difference of the current profiles the engine and quimb reach; both truncate in
@@ -122,13 +125,13 @@ def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> li
     full = [expm(DT * g) for g in gens]
     rows = []
     for chi in chis:
-        ev = TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, cutoff=0.0)
+        ev = TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, COST_CUTOFF)
         ev.evolve(max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4))  # saturate every bond
         start = ev.arrays
         best = dict.fromkeys(("engine_1", "engine_2", "plain", "quimb"), np.inf)
         for _ in range(repeats):
             for workers in (1, 2):
-                ev = TEBD(start, gens, DT, chi, cutoff=0.0, workers=workers)
+                ev = TEBD(start, gens, DT, chi, COST_CUTOFF, workers=workers)
                 t0 = time.perf_counter()
                 ev.evolve(steps)
                 best[f"engine_{workers}"] = min(best[f"engine_{workers}"],
@@ -138,7 +141,7 @@ def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> li
             for _ in range(steps):
                 plain_strang_step(plain, half, full, chi)
             best["plain"] = min(best["plain"], time.perf_counter() - t0)
-            tq = quimb_tebd(start, gens, chi, 0.0)
+            tq = quimb_tebd(start, gens, chi, COST_CUTOFF)
             t0 = time.perf_counter()
             tq.update_to(steps * DT, dt=DT, order=2)
             best["quimb"] = min(best["quimb"], time.perf_counter() - t0)

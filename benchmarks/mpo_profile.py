@@ -1,5 +1,6 @@
 r"""Where the MPO engine's time goes: per step of the open chain (L = 40, α = 2, δ = 1, μ = 1,
-dt = 0.05, order 2, cutoff 0, every bond saturated at χ, one worker, one BLAS thread), the
+dt = 0.05, order 2, cutoff ``GRAM_CUTOFF`` = 1e-14 (the smallest at which the gates are split
+through the Gram matrix), every bond saturated at χ, one worker, one BLAS thread), the
 time in the split of the gates (the Gram matrix and its eigh, :func:`mpo.halves.gram_eigh`,
 or LAPACK's SVD below ``GRAM_MIN``), in QR, and in everything else, and the flop rate of the
 split against a large matrix product on the same core (the machine's limit).
@@ -65,7 +66,8 @@ def profile_row(L: int, chi: int, steps: int) -> dict:
     """Time per step and its parts at bond dimension χ (module docstring)."""
     model = MetelmannClerkRing.minimal(L, 2.0, 1.0, boundary="open")
     gens = superop.bond_generators(model)
-    ev = tebd.TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, 0.0)
+    ev = tebd.TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi,
+                   halves.GRAM_CUTOFF)
     ev.evolve(max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4))  # saturate every bond
     spent = {"split": 0.0, "qr": 0.0, "flops": 0.0}
     svd, qr, gram = halves.svd, halves.qr, halves.gram_eigh
@@ -79,7 +81,7 @@ def profile_row(L: int, chi: int, steps: int) -> dict:
             return out
         return wrapped
 
-    ev = tebd.TEBD(ev.arrays, gens, DT, chi, 0.0, workers=1)
+    ev = tebd.TEBD(ev.arrays, gens, DT, chi, halves.GRAM_CUTOFF, workers=1)
     modules = (halves, tebd)  # the sweeps, and the split and join of the middle bond
     for module in modules:
         module.svd, module.qr = timed(svd, "split", svd_flops), timed(qr, "qr")
