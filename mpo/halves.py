@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -291,7 +292,10 @@ class Remote:
 
 
 def work(reply_fd: int) -> None:
-    """The worker process: serve orders from stdin until it closes."""
+    """The worker process: serve orders from stdin until it closes. It ignores SIGINT: an
+    interrupt (Ctrl-C, a Jupyter kernel's shutdown) reaches the whole process group, and the
+    parent, which handles it, stops the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     orders, replies = sys.stdin.buffer, os.fdopen(reply_fd, "wb")
     sites = None
     while True:
