@@ -123,8 +123,9 @@ class Sites:
     def two_site(self, p: int, theta: np.ndarray, gate: np.ndarray | None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """``(u, s, vh, discarded weight)``: the gate (if any) on the two-site matrix
-        ``theta`` of positions (p, p+1), ``(left d^2, d^2 right)``, and its SVD truncated to
-        ``max_bond`` values and relative dropped weight at most ``cutoff``."""
+        ``theta`` of positions (p, p+1), ``(left d^2, d^2 right)``, and its split (an SVD, or
+        from ``GRAM_MIN`` rows and columns up the eigh of its Gram matrix: module docstring)
+        truncated to ``max_bond`` values and relative dropped weight at most ``cutoff``."""
         d2 = self.p
         nl, r = theta.shape[0] // d2, theta.shape[1] // d2
         if gate is not None:
