@@ -34,7 +34,8 @@ of the middle bond always use the SVD (:func:`svd`).
 The worker is a plain ``python -c`` child (not :mod:`multiprocessing`, whose spawn start
 re-imports the caller's ``__main__``, so a script without an ``if __name__ == "__main__"``
 guard would run twice); it inherits the environment with the BLAS thread variables set to the
-parent's BLAS threads, imports this package from the same place as the parent, and reads
+parent's BLAS threads, imports this package from the same place as the parent (``-P``: not
+from the working directory, which may hold another ``mpo``), and reads
 orders from its stdin and writes replies to a pipe of its own (so that stray prints cannot
 corrupt them). One worker per parent process, started on first use (about a second) and kept;
 it exits when the parent closes the pipe.
@@ -172,13 +173,14 @@ class Sites:
         self.A[p], self.A[p + 1] = (u * s).reshape(nl, self.p, keep), vh.reshape(keep, self.p, r)
         return p, dropped
 
-    def sweep(self, bonds: list[int], gates: dict[int, np.ndarray], rightwards: bool,
-              center: int, end: int | None = None) -> tuple[int, list[float]]:
-        """Gates on ``bonds`` in the given order, then the centre moved to ``end`` (if
-        given); returns the centre and the discarded weights in order."""
+    def sweep(self, ops: list[tuple[int, np.ndarray]], rightwards: bool, center: int,
+              end: int | None = None) -> tuple[int, list[float]]:
+        """Gates ``(position p, matrix)`` on positions (p, p+1) in the given order, then the
+        centre moved to ``end`` (if given); returns the centre and the discarded weights in
+        order."""
         dropped = []
-        for b in bonds:
-            center, w = self.apply(b, gates[b], rightwards, center)
+        for p, gate in ops:
+            center, w = self.apply(p, gate, rightwards, center)
             dropped.append(w)
         return (center if end is None else self.move(center, end)), dropped
 
@@ -248,7 +250,7 @@ class Remote:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package, env.get("PYTHONPATH")]))
         w = cls._local
         w.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from mpo.halves import work; "
+            [sys.executable, "-P", "-c", "import sys; from mpo.halves import work; "
              "work(int(sys.argv[1]))", str(write)],
             stdin=subprocess.PIPE, pass_fds=(write,), env=env)
         os.close(write)

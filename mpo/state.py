@@ -341,29 +341,57 @@ def bulk_average(profile: np.ndarray) -> float:
     return float(np.mean(np.asarray(profile)[bulk_slice(len(profile))]))
 
 
-def observables(model: ProductChain, arrays: list[np.ndarray]) -> dict:
-    r"""Bond currents and site observables of an MPS state of ``model`` (open chain or ring).
+def bond_density_matrices(model: ProductChain, arrays: list[np.ndarray],
+                          positions: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""One-site ``(L, d, d)`` reduced density matrices by site and two-site ``(n_bonds, d^2,
+    d^2)`` ones by bond of ``model.bonds`` (the ring's closing bond (L-1, 0) included), in the
+    basis :math:`(s_a s_b)` of the bond (a, b), each of trace one, of an MPS whose position k
+    holds site ``positions[k]`` (None: the natural order; a ring's TEBD state is folded,
+    :func:`mpo.tebd.site_order`). Left and right trace environments are built once; a pair
+    at distance r costs r environment steps."""
+    d, L = local_dim(arrays), len(arrays)
+    where = list(range(L)) if positions is None else [positions.index(j) for j in range(L)]
+    left, right = _environments(arrays)
+    one = np.empty((L, d, d), dtype=complex)
+    for q, a in enumerate(arrays):
+        r = np.einsum("l,lpr,r->p", left[q], a, right[q]).reshape(d, d)
+        one[q if positions is None else positions[q]] = r / np.trace(r)
+    two = []
+    for a, b in model.bonds:
+        i, j = sorted((where[a], where[b]))
+        env = np.einsum("l,lpr->pr", left[i], arrays[i])
+        for x in arrays[i + 1:j]:
+            env = env @ _traced(x)
+            env = env / np.abs(env).max()
+        r = _pair_order(np.einsum("pm,mqr,r->pq", env, arrays[j], right[j]), d)
+        if where[a] > where[b]:  # positions (b, a): exchange the two sites
+            r = r.reshape(d, d, d, d).transpose(1, 0, 3, 2).reshape(d * d, d * d)
+        two.append(r / np.trace(r))
+    return one, np.array(two)
+
+
+def observables(model: ProductChain, arrays: list[np.ndarray],
+                positions: list[int] | None = None) -> dict:
+    r"""Bond currents and site observables of an MPS state of ``model`` (open chain or ring)
+    whose position k holds site ``positions[k]`` (None: natural order).
 
     Returns ``currents`` (each of :meth:`~manybody.models.ProductChain.current_terms`, e.g.
     :math:`I^J, I^\eta, I^\lambda, I^\xi` of Eqs. 14-15 of the spin-ring paper, per bond of
-    ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})`, the ring's closing bond (L-1, 0)
-    from :func:`pair_density_matrix`), ``current_profile`` (the sum of the model's
-    ``PROFILE_PARTS`` per bond, as :func:`manybody.observables.chain_observables`),
-    ``current`` (its mean over bonds), one array per site for each of the model's
-    ``SITE_OBSERVABLES`` (``sz`` for spins, ``n`` for bosons: :math:`\mathrm{Tr}(O\rho_j)`),
-    ``rdm_min_eigenvalue`` (smallest eigenvalue of the Hermitian parts of the two-site
-    reduced density matrices: negative beyond round-off means truncation broke positivity)
-    and ``hermiticity_error`` (largest :math:`\lVert\rho_2 - \rho_2^\dagger\rVert_\max`).
+    ``model.bonds`` :math:`\mathrm{Tr}(I_b\rho_{b,b+1})` from
+    :func:`bond_density_matrices`, the ring's closing bond (L-1, 0) last),
+    ``current_profile`` (the sum of the model's ``PROFILE_PARTS`` per bond, as
+    :func:`manybody.observables.chain_observables`), ``current`` (its mean over bonds), one
+    array per site for each of the model's ``SITE_OBSERVABLES`` (``sz`` for spins, ``n`` for
+    bosons: :math:`\mathrm{Tr}(O\rho_j)`), ``rdm_min_eigenvalue`` (smallest eigenvalue of the
+    Hermitian parts of the two-site reduced density matrices: negative beyond round-off means
+    truncation broke positivity) and ``hermiticity_error`` (largest :math:`\lVert\rho_2 -
+    \rho_2^\dagger\rVert_\max`).
     """
     d = local_dim(arrays)
     if d != model.local_dim:
         raise ValueError(f"arrays of local dimension {d} for {type(model).__name__} of local "
                          f"dimension {model.local_dim}")
-    one, two = reduced_density_matrices(arrays)
-    if model.periodic:  # closing bond (L-1, 0): the pair density matrix in the basis (s_L-1 s_0)
-        closing = pair_density_matrix(arrays, 0, len(arrays) - 1)
-        closing = closing.reshape(d, d, d, d).transpose(1, 0, 3, 2).reshape(1, d * d, d * d)
-        two = np.concatenate([two, closing])
+    one, two = bond_density_matrices(model, arrays, positions)
     terms = [model.current_terms(bond) for bond in model.bonds]
     currents = {k: np.array([np.real(np.trace(model.local_operator(t[k], bond) @ rho2))
                              for bond, t, rho2 in zip(model.bonds, terms, two, strict=True)])

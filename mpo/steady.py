@@ -111,7 +111,7 @@ from manybody.result import Result
 from . import checkpoint as ckpt
 from . import splitting, state, superop
 from .mps_state import MPSState
-from .tebd import TEBD
+from .tebd import TEBD, reorder, site_order
 
 BLAS_THREADS_ENV = "MPO_BLAS_THREADS"
 TRUNCATION_CUTOFF_FACTOR = 100.0  # coarser cutoff of the truncation check (module docstring)
@@ -177,6 +177,7 @@ class _Driver:
         self.model, self.opts, self.bar, self.workers = model, opts, bar, workers
         self.path, self.interval = path, interval
         self.generators = superop.bond_generators(model)
+        self.positions = site_order(model.L, model.periodic)
         self.params = model.params()
         self.last_save = time.perf_counter()
         self.run: dict = {"phase": 0, "phases": [], "time": 0.0, "steps": 0,
@@ -236,7 +237,8 @@ class _Driver:
                                                             time.perf_counter() - self.t0],
                     "discard_rates": [],
                     "t_end": self.run["time"] + self.opts["t_max"],
-                    "old": self._watched(state.observables(self.model, self.arrays))}
+                    "old": self._watched(state.observables(self.model, self.arrays,
+                                                           self.positions))}
             self._relax(self.run["current"])
             self.run["phase"] += 1
         if self.main is None:
@@ -256,7 +258,7 @@ class _Driver:
             run["steps"] += ev.steps
             run["discarded_weight"] += ev.discarded_weight
             run["trace_correction"] = max(run["trace_correction"], ev.trace_correction)
-            obs = state.observables(self.model, self.arrays)
+            obs = state.observables(self.model, self.arrays, self.positions)
             profile = obs["current_profile"]
             watched = self._watched(obs)
             change = float(np.abs(np.asarray(watched) - ph["old"]).max() / ev.time)
@@ -286,7 +288,7 @@ class _Driver:
                                    f"t_max={self.opts['t_max']}: the current profile still "
                                    f"{what}; {advice}")
             self.save()
-        two = state.reduced_density_matrices(self.arrays)[1]
+        two = state.bond_density_matrices(self.model, self.arrays, self.positions)[1]
         pair = state.pair_entanglement(two)
         obs.update(negativity=pair["negativity"], pair_entropy=pair["entropy"],
                    purity=state.purity(self.arrays))
@@ -397,6 +399,8 @@ def _options(model: ProductChain, *, max_bond, dt, t_max, tol, order, cutoff, in
             raise ValueError("spread_tol applies to translation-symmetric models (rings) only: "
                              "the current profile of an open chain is not uniform")
         opts["spread_tol"] = _validate.real("spread_tol", spread_tol, 0.0, **positive)
+    if model.periodic:  # the state's site order (mpo.tebd): a natural-order checkpoint is refused
+        opts["site_order"] = "folded"
     return opts
 
 
@@ -486,7 +490,9 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
         ``n`` for bosons), ``negativity`` and ``pair_entropy`` of the
         neighbouring two-site RDMs, ``purity`` :math:`\mathrm{Tr}\rho^2` (these extrapolated
         with Richardson), and, of the final MPS, ``osee`` (operator-space entanglement
-        entropy per cut, :func:`mpo.state.operator_entanglement`), ``trace_error``
+        entropy per cut of the MPS, :func:`mpo.state.operator_entanglement`; on a ring the
+        cuts of the folded order, ``state.positions``, each cutting the ring twice),
+        ``trace_error``
         :math:`|\mathrm{Tr}\rho - 1|`, ``hermiticity_error_full``
         :math:`\lVert\rho-\rho^\dagger\rVert_F/\lVert\rho\rVert_F`, ``hermiticity_error``
         (largest over two-site RDMs) and ``rdm_min_eigenvalue``. ``diagnostics``: ``error``
@@ -501,7 +507,8 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
         ``site_observables`` (the names of the per-site observables, e.g. ``["sz"]``),
         ``blas_threads``, ``workers``, ``resumed``, ``wall_time`` (summed over resumed runs) and
         ``phases`` (per phase: name, dt, order, tol, truncation, evolved time, steps, wall
-        time, relaxation time). ``state``: the final MPS (:class:`mpo.mps_state.MPSState`;
+        time, relaxation time). ``state``: the final MPS (:class:`mpo.mps_state.MPSState`, a
+        ring's in the folded order, :func:`mpo.tebd.site_order`;
         with Richardson the dt/2 one, whose observables differ from the reported ones within
         ``error_trotter``): ``r.state.mps`` the quimb MPS, ``r.state.expect(op)``.
     """
@@ -519,6 +526,7 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
     workers = (min(2, len(os.sched_getaffinity(0))) if workers is None
                else int(_validate.choice("workers", workers, [1, 2])))
     richardson, order = opts["richardson"], opts["order"]
+    start = reorder(start, site_order(model.L, model.periodic))  # a ring's TEBD order: folded
     n_phases = 1 + opts["warmup"] + richardson + opts["truncation_check"]  # bar: at most
     with threadpool_limits(limits=threads, user_api="blas"), \
             tqdm(total=n_phases * opts["t_max"], disable=not progress, desc=f"mpo L={model.L}",
@@ -555,4 +563,5 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
                            "blas_threads": blas_threads, "workers": workers},
                   current=obs["current"], observables=obs, diagnostics=diagnostics,
                   state=MPSState(state.from_arrays(final), model.local_ops,
-                                 dt / 2 if richardson else dt, "fine" if richardson else "main"))
+                                 dt / 2 if richardson else dt, "fine" if richardson else "main",
+                                 driver.positions))

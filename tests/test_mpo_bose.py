@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 from scipy.sparse.linalg import expm_multiply
+from test_mpo import natural_dense
 
 import mpo
 from manybody.models.bose_ring import BoseHubbardRing
@@ -179,8 +180,8 @@ def evolved_error(model, dt, order, t=1.0):
     ev.evolve(int(round(t / dt)))
     # untruncated: only the middle bond's split drops values below 1e-12 of the largest
     assert ev.discarded_weight < 1e-20 and ev.trace_correction < 1e-12
-    obs = state.observables(model, ev.arrays)
-    return max(np.abs(state.to_dense(ev.arrays) - exact).max(),
+    obs = state.observables(model, ev.arrays, ev.positions)
+    return max(np.abs(natural_dense(ev) - exact).max(),
                np.abs(obs["current_profile"] - ref["current_profile"]).max(),
                np.abs(obs["n"] - ref["n"]).max())
 

@@ -4,7 +4,7 @@ arithmetic, against dense exact dynamics and exact steady states of the same mod
 import numpy as np
 import pytest
 from scipy.linalg import expm
-from test_mpo import from_pieces, generic, row_major
+from test_mpo import from_pieces, generic, natural_dense, row_major
 
 import mpo
 from manybody import ed
@@ -27,13 +27,16 @@ def evolved(model, dt, t, order):
     return ev
 
 
-@pytest.mark.parametrize(("L", "boundary", "order"), [(4, "periodic", 2), (5, "periodic", 2),
-                                                      (4, "open", 4), (4, "periodic", 4)])
+@pytest.mark.parametrize(("L", "boundary", "order"), [(3, "periodic", 2), (4, "periodic", 2),
+                                                      (5, "periodic", 2),
+                                                      (4, "open", 4),
+                                                      (4, "periodic", 4)])
 def test_untruncated_tebd_is_the_dense_splitting(L, boundary, order):
     """Without truncation the MPS evolution is exactly the product of the dense exponentials of
     the bond groups (standard basis, complex arithmetic): this checks the Pauli-basis real
-    arithmetic (order 2: every tensor real), the swaps of the closing bond and the splitting
-    sequence to round-off (L = 5 ring: three groups)."""
+    arithmetic (order 2: every tensor real), the rings' folded order with its swaps (units
+    across the middle bond at L = 3-5) and the splitting sequence to round-off (odd rings:
+    three groups)."""
     model = generic(L, boundary)
     generators = superop.bond_generators(model)
     ev = TEBD(state.to_arrays(state.product_state(L, "down")), generators, 0.1, 256, 0.0,
@@ -44,14 +47,15 @@ def test_untruncated_tebd_is_the_dense_splitting(L, boundary, order):
     assert len(held()) == L and all(np.isrealobj(a) for a in held())
     ev.evolve(3)
     assert len(held()) == L and all(np.isrealobj(a) for a in held()) == (order == 2)
+    bonds = [sorted(b for unit in units for _, b, _ in unit if b >= 0) for units in ev.units]
     groups = [from_pieces([generators[b] for b in g], [model.bonds[b] for b in g], L)
-              for g in ev.groups]
+              for g in bonds]
     rho, gates = down(L).reshape(-1), {}
     for group, tau, _ in splitting.factors(len(groups), order, 3):
         if (group, tau) not in gates:
             gates[group, tau] = expm(tau * 0.1 * groups[group])
         rho = gates[group, tau] @ rho
-    dense = state.to_dense(ev.arrays)
+    dense = natural_dense(ev)
     assert np.abs(dense - rho.reshape(2**L, 2**L)).max() < 1e-12
     assert abs(np.trace(dense) - 1) < 1e-12
 
@@ -67,9 +71,9 @@ def test_ring_matches_exact_dynamics_to_second_order(L):
     errors = []
     for dt in (0.1, 0.05):
         ev = evolved(model, dt, 1.0, order=2)
-        obs = state.observables(model, ev.arrays)
+        obs = state.observables(model, ev.arrays, ev.positions)
         assert obs["current_profile"].size == L
-        errors.append(max(np.abs(state.to_dense(ev.arrays) - exact).max(),
+        errors.append(max(np.abs(natural_dense(ev) - exact).max(),
                           np.abs(obs["current_profile"] - ref["current_profile"]).max(),
                           np.abs(obs["sz"] - ref["sz"]).max()))
         assert errors[-1] < 1.0 * dt**2
@@ -85,7 +89,7 @@ def test_fourth_order_converges_as_dt4(L, boundary):
     exact = (expm(row_major(model)) @ down(L).reshape(-1)).reshape(2**L, 2**L)
     errors = []
     for dt in (0.05, 0.025):
-        rho = state.to_dense(evolved(model, dt, 1.0, order=4).arrays)
+        rho = natural_dense(evolved(model, dt, 1.0, order=4))
         errors.append(np.abs(rho - exact).max())
         assert errors[-1] < 0.5 * dt**4
         assert np.abs(rho - rho.conj().T).max() < 0.5 * dt**4
@@ -114,9 +118,10 @@ def test_trajectory_matches_qutip_mesolve_at_early_times(boundary):
     for t, rho in zip(times[1:], states[1:], strict=True):
         ev.evolve(int(round((t - ev.time) / ev.dt)))
         exact = rho.full()
-        ours = state.to_dense(ev.arrays)
+        ours = natural_dense(ev)
         assert np.abs(ours - exact).max() < 2e-6
-        obs, ref = state.observables(model, ev.arrays), chain_observables(model, exact)
+        obs = state.observables(model, ev.arrays, ev.positions)
+        ref = chain_observables(model, exact)
         assert np.abs(obs["current_profile"] - ref["current_profile"]).max() < 1e-5
         assert np.abs(obs["sz"] - ref["sz"]).max() < 1e-5
 
@@ -160,7 +165,7 @@ def test_fourth_order_ring_steady_state_at_L8():
     ev = TEBD(state.to_arrays(state.product_state(8, "down")), superop.bond_generators(model),
               0.1, 64, 1e-12, order=4)
     ev.evolve(600)
-    obs = state.observables(model, ev.arrays)
+    obs = state.observables(model, ev.arrays, ev.positions)
     assert np.abs(obs["current_profile"] - ref.current_profile).max() < 5e-5
     assert np.abs(obs["sz"] - ref.sz).max() < 1e-6
 
@@ -230,7 +235,7 @@ def test_gram_split_agrees_with_the_svd_split(monkeypatch, order):
     assert all(np.array_equal(a, b) for a, b in zip(exact, gram, strict=True))
     chain = generic(10, "open")
     svd_run, gram_run = (run(chain, 12, 1e-12, g) for g in (False, True))
-    profiles = [state.observables(chain, e.arrays)["current_profile"]
+    profiles = [state.observables(chain, e.arrays, e.positions)["current_profile"]
                 for e in (svd_run, gram_run)]
     assert np.abs(profiles[1] - profiles[0]).max() < 5e-8
     assert gram_run.discarded_weight == pytest.approx(svd_run.discarded_weight, rel=1e-5)

@@ -4,6 +4,7 @@ bosons; failures in the worker reach the caller and leave the next run in step."
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,6 +102,23 @@ def test_two_workers_from_a_script_without_a_main_guard():
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ran", "2"]
+
+
+def test_the_worker_imports_the_parents_package_whatever_the_working_directory(tmp_path):
+    """A directory holding another ``mpo`` (here one that fails on import) as the working
+    directory: the worker still imports the parent's package (it imported the other one)."""
+    (tmp_path / "mpo").mkdir()
+    (tmp_path / "mpo" / "__init__.py").write_text("raise ImportError('the wrong mpo')\n")
+    package = Path(mpo.__file__).resolve().parents[1]
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import mpo\n"
+              "from manybody.models import MetelmannClerkRing\n"
+              "r = mpo.steady_state(MetelmannClerkRing.minimal(6, 2.0, 1.0, boundary='open'), "
+              "max_bond=8, tol=1e-3, progress=False, workers=2)\n"
+              "print(r.diagnostics['workers'])\n")
+    done = subprocess.run([sys.executable, "-c", script, str(package)], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2"]
 
 
 def test_the_worker_ignores_an_interrupt_of_its_process_group():
