@@ -74,8 +74,9 @@ one worker). Steady states at equal χ agree as well with the bulk current: ring
 χ = 16, order 2 + Richardson: 0.4747605 (folded) and 0.4747605 (natural), 1.2e-6 from the
 long chain's bulk 0.47476169, the truncation part of the budget 9.2e-5 (folded) against
 9.5e-4 (natural: its χ = 12 check run was farther off). The observables need no
-conversion to the natural order (whose swaps pass through cuts that cut the ring many times: 140 s at L = 32, χ = 32): the one- and two-site reduced
-density matrices of the ring's bonds are read from the folded MPS with trace environments
+conversion to the natural order (whose swaps pass through cuts that cut the ring many
+times: 140 s at L = 32, χ = 32): the one- and two-site reduced density matrices of the
+ring's bonds are read from the folded MPS with trace environments
 (:func:`mpo.state.bond_density_matrices`), and the returned state records its order
 (:class:`mpo.mps_state.MPSState`); :func:`reorder` converts small states.
 """
