@@ -151,18 +151,26 @@ def product_state(L: int, state: str = "down", d: int = 2) -> qtn.MatrixProductS
     return from_arrays([v.copy() for _ in range(L)])
 
 
-def initial_arrays(model: ProductChain, initial) -> list[np.ndarray]:
-    """Arrays ``(left, d^2, right)`` of a start state, trace one: a product-state name
-    (:data:`PRODUCT_STATES`), a state with an ``mps`` attribute (a result's
-    ``MPSState``), a quimb ``MatrixProductState`` of vec ρ, a dense :math:`d^L\times d^L`
-    density matrix, or a list of arrays; ValueError naming ``initial`` if it does not fit the
-    model."""
+def initial_arrays(model: ProductChain, initial, order: list[int] | None = None
+                   ) -> list[np.ndarray]:
+    """Arrays ``(left, d^2, right)`` of a start state, trace one, position k holding site
+    ``order[k]`` (None: the natural order): a product-state name (:data:`PRODUCT_STATES`), a
+    state with an ``mps`` attribute (a result's ``MPSState``, in the site order of its
+    ``positions``: a ring's TEBD state is folded), a quimb ``MatrixProductState`` of vec ρ, a
+    dense :math:`d^L\times d^L` density matrix, or a list of arrays (these three in the
+    natural order); ValueError naming ``initial`` if it does not fit the model. A change of
+    order goes through :func:`mpo.tebd.reorder` (exact swaps: cheap for product states and
+    small L)."""
+    from .tebd import reorder  # tebd builds on this module
+
     L, d = model.L, model.local_dim
+    order = list(range(L)) if order is None else list(order)
     if isinstance(initial, str):
         if initial not in PRODUCT_STATES:
             raise ValueError(f"initial must be one of {list(PRODUCT_STATES)} or a state, got "
                              f"{initial!r}")
-        return to_arrays(product_state(L, initial, d))
+        return [to_arrays(product_state(L, initial, d))[j] for j in order]
+    have = list(getattr(initial, "positions", range(L)))
     if isinstance(initial, State) and not hasattr(initial, "mps"):
         initial = initial.to_dense()  # an exact state of the same chain
     initial = getattr(initial, "mps", initial)
@@ -182,7 +190,7 @@ def initial_arrays(model: ProductChain, initial) -> list[np.ndarray]:
                          f"and end bonds 1, got shapes {[a.shape for a in arrays]}")
     phase, log = log_trace(arrays)
     scale = (phase * np.exp(log)) ** (1.0 / L)
-    return [a / scale for a in arrays]
+    return reorder([a / scale for a in arrays], [have.index(site) for site in order])
 
 
 def from_dense(rho: np.ndarray, d: int = 2) -> qtn.MatrixProductState:

@@ -111,7 +111,7 @@ from manybody.result import Result
 from . import checkpoint as ckpt
 from . import splitting, state, superop
 from .mps_state import MPSState
-from .tebd import TEBD, reorder, site_order
+from .tebd import TEBD, site_order
 
 BLAS_THREADS_ENV = "MPO_BLAS_THREADS"
 TRUNCATION_CUTOFF_FACTOR = 100.0  # coarser cutoff of the truncation check (module docstring)
@@ -516,7 +516,7 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
                     cutoff=cutoff, initial=initial, warmup=warmup, richardson=richardson,
                     truncation_check=truncation_check, check_interval=check_interval,
                     spread_tol=spread_tol)
-    start = state.initial_arrays(model, initial)
+    start = state.initial_arrays(model, initial, site_order(model.L, model.periodic))
     if not isinstance(initial, str):  # JSON-ready and compared on resume
         digest = hashlib.sha1(b"".join(np.ascontiguousarray(a).tobytes() for a in start))
         opts["initial"] = f"state:{digest.hexdigest()[:12]}"
@@ -526,7 +526,6 @@ def steady_state(model: ProductChain, max_bond: int = 32, dt: float = 0.05, t_ma
     workers = (min(2, len(os.sched_getaffinity(0))) if workers is None
                else int(_validate.choice("workers", workers, [1, 2])))
     richardson, order = opts["richardson"], opts["order"]
-    start = reorder(start, site_order(model.L, model.periodic))  # a ring's TEBD order: folded
     n_phases = 1 + opts["warmup"] + richardson + opts["truncation_check"]  # bar: at most
     with threadpool_limits(limits=threads, user_api="blas"), \
             tqdm(total=n_phases * opts["t_max"], disable=not progress, desc=f"mpo L={model.L}",

@@ -145,10 +145,10 @@ def reorder(arrays: list[np.ndarray], order: list[int]) -> list[np.ndarray]:
     """The same MPS with site ``order[k]`` of ``arrays`` at position k, by adjacent swaps
     without truncation (exact to round-off; bond dimensions grow with the number of times a
     cut of the new order cuts the old one, so only small or product states are cheap; a
-    product state is permuted as it is)."""
+    product state is permuted as it is, and so is any state in the identity order)."""
     if sorted(order) != list(range(len(arrays))):
         raise ValueError(f"order must be a permutation of range({len(arrays)}), got {order}")
-    if all(a.shape[0] == a.shape[2] == 1 for a in arrays):
+    if order == sorted(order) or all(a.shape[0] == a.shape[2] == 1 for a in arrays):
         return [arrays[j].copy() for j in order]
     p = arrays[0].shape[1]
     sites = Sites(len(arrays), p, np.iinfo(np.int64).max, 0.0)
