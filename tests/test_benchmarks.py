@@ -120,6 +120,7 @@ def _load(name):
     return module
 
 
+@pytest.mark.slow  # 77 s with quimb and the accuracy table: kept out of the 15-minute run
 def test_mpo_benchmarks_quick_run(tmp_path):
     """The MPO benchmark runs at quick sizes: every table is filled, the engine (one and two
     workers), the plain TEBD and quimb's TEBD evolve the same state (same bond dimension), the
