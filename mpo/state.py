@@ -169,7 +169,8 @@ def initial_arrays(model: ProductChain, initial, order: list[int] | None = None
         if initial not in PRODUCT_STATES:
             raise ValueError(f"initial must be one of {list(PRODUCT_STATES)} or a state, got "
                              f"{initial!r}")
-        return [to_arrays(product_state(L, initial, d))[j] for j in order]
+        arrays = to_arrays(product_state(L, initial, d))
+        return [arrays[j] for j in order]
     have = list(getattr(initial, "positions", range(L)))
     if isinstance(initial, State) and not hasattr(initial, "mps"):
         initial = initial.to_dense()  # an exact state of the same chain
@@ -317,7 +318,12 @@ def pair_density_matrix(arrays: list[np.ndarray], i: int, j: int) -> np.ndarray:
     basis :math:`(s_i s_j)`: every other site traced with :math:`\iota`."""
     if not 0 <= i < j < len(arrays):
         raise ValueError(f"need 0 <= i < j < L={len(arrays)}, got i={i}, j={j}")
-    left, right = _environments(arrays)
+    return _pair(arrays, *_environments(arrays), i, j)
+
+
+def _pair(arrays: list[np.ndarray], left: list[np.ndarray], right: list[np.ndarray], i: int,
+          j: int) -> np.ndarray:
+    """:func:`pair_density_matrix` of positions i < j from the traced environments."""
     env = np.einsum("l,lpr->pr", left[i], arrays[i])
     for a in arrays[i + 1:j]:
         env = env @ _traced(a)
@@ -358,7 +364,7 @@ def bond_density_matrices(model: ProductChain, arrays: list[np.ndarray],
     :func:`mpo.tebd.site_order`). Left and right trace environments are built once; a pair
     at distance r costs r environment steps."""
     d, L = local_dim(arrays), len(arrays)
-    where = list(range(L)) if positions is None else [positions.index(j) for j in range(L)]
+    where = np.arange(L) if positions is None else np.argsort(positions)  # position of site
     left, right = _environments(arrays)
     one = np.empty((L, d, d), dtype=complex)
     for q, a in enumerate(arrays):
@@ -366,15 +372,10 @@ def bond_density_matrices(model: ProductChain, arrays: list[np.ndarray],
         one[q if positions is None else positions[q]] = r / np.trace(r)
     two = []
     for a, b in model.bonds:
-        i, j = sorted((where[a], where[b]))
-        env = np.einsum("l,lpr->pr", left[i], arrays[i])
-        for x in arrays[i + 1:j]:
-            env = env @ _traced(x)
-            env = env / np.abs(env).max()
-        r = _pair_order(np.einsum("pm,mqr,r->pq", env, arrays[j], right[j]), d)
+        r = _pair(arrays, left, right, *sorted((where[a], where[b])))
         if where[a] > where[b]:  # positions (b, a): exchange the two sites
             r = r.reshape(d, d, d, d).transpose(1, 0, 3, 2).reshape(d * d, d * d)
-        two.append(r / np.trace(r))
+        two.append(r)
     return one, np.array(two)
 
 
