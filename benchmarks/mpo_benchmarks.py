@@ -2,7 +2,7 @@ r"""MPO engine benchmarks: cost against a plain numpy TEBD and quimb's TEBD, con
 χ, dt and order, time to the steady state against L and χ, time to an accuracy.
 
 Model: the open Metelmann-Clerk chain (alpha = 2, delta = 1, mu = 1), the setting of Fig. 5
-(lower panel) of the persistent-current paper.
+(lower panel) of the persistent-current paper, and for the ring cost its periodic ring.
 
 1. **Cost** per site per unit time against χ for :class:`mpo.tebd.TEBD` on one and two
    workers and, in the same run on the same state, a plain numpy TEBD
@@ -11,7 +11,10 @@ Model: the open Metelmann-Clerk chain (alpha = 2, delta = 1, mu = 1), the settin
    driven with the same bond generators (:func:`quimb_tebd`, what a quimb user would
    write). All start from the same state with every bond saturated at χ (cutoff 1e-14, the
    smallest at which the engine splits gates through the Gram matrix), order 2;
-   the current profiles they reach are compared.
+   the current profiles they reach are compared. The same for the **ring** (alpha = 2,
+   delta = 1.5, L = 32; :func:`ring_cost_rows`): the engine in its folded order on one and two
+   workers against quimb's TEBD on a periodic MPS (:func:`quimb_ring_tebd`), and, at L = 4
+   where the engine is exact, quimb's deviation from it.
 2. **Convergence** of the bulk current (mean over the middle half of the bonds) against χ at
    fixed dt, and against dt for Trotter order 2 and 4, each relative to a reference run
    (largest χ, fourth order, smallest dt, Richardson).
@@ -49,10 +52,11 @@ import mpo  # noqa: E402
 from manybody.models import MetelmannClerkRing  # noqa: E402
 from manybody.provenance import provenance  # noqa: E402
 from mpo import state, superop  # noqa: E402
-from mpo.tebd import TEBD  # noqa: E402
+from mpo.tebd import TEBD, reorder, site_order  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 FULL = {"cost_L": 40, "cost_chi": (8, 16, 32, 64), "cost_steps": 20,
+        "ring_L": 32, "ring_chi": (8, 16, 32, 64),
         "conv_L": 20, "conv_chi": (4, 6, 8, 12, 14, 16, 24), "conv_dt": (0.2, 0.1, 0.05),
         "ref_chi": 32, "ref_dt": 0.025,
         "relax_L": (10, 20, 40, 80), "relax_chi": (8, 16, 32), "relax_fixed": (16, 40),
@@ -60,6 +64,7 @@ FULL = {"cost_L": 40, "cost_chi": (8, 16, 32, 64), "cost_steps": 20,
         "acc_engine": {"max_bond": 24, "dt": 0.05, "order": 4, "tol": 1e-7},
         "acc_quimb": {"chi": 24, "dt": 0.05, "order": 4, "tol": 1e-7, "t_max": 200.0}}
 QUICK = {"cost_L": 8, "cost_chi": (4, 8), "cost_steps": 4,
+         "ring_L": 6, "ring_chi": (4, 8),
          "conv_L": 6, "conv_chi": (4, 8), "conv_dt": (0.2, 0.1),
          "ref_chi": 16, "ref_dt": 0.05,
          "relax_L": (4, 6), "relax_chi": (4, 8), "relax_fixed": (8, 6),
@@ -107,6 +112,100 @@ def quimb_tebd(arrays: list[np.ndarray], generators: list[np.ndarray], chi: int,
     H = qtn.LocalHam1D(len(arrays), H2={(b, b + 1): -g for b, g in enumerate(generators)})
     return qtn.TEBD(state.from_arrays(arrays), H, imag=True, progbar=False,
                     split_opts={"max_bond": chi, "cutoff": cutoff, "cutoff_mode": "rsum2"})
+
+
+def ring(L: int) -> MetelmannClerkRing:
+    return MetelmannClerkRing.minimal(L, alpha=2.0, delta=1.5, mu=1.0, boundary="periodic")
+
+
+def quimb_ring_tebd(L: int, generators: list[np.ndarray], chi: int, cutoff: float) -> qtn.TEBD:
+    r"""What a quimb user writes for the ring: quimb's :class:`quimb.tensor.TEBD` with
+    ``LocalHam1D(..., cyclic=True)`` on a periodic MPS, from the all-down product state (every
+    bond, the closing one included, of dimension one). quimb splits the closing gate
+    :math:`e^{\tau\mathcal L_{L-1,0}}` on the periodic bond; a periodic MPS has no canonical
+    form, so these truncations are not optimal and their error is not controlled."""
+    p0 = qtn.MatrixProductState([state.product_vector("down", 2).astype(complex)
+                                 .reshape(1, 1, 4) for _ in range(L)], shape="lrp")
+    H = qtn.LocalHam1D(L, H2={(b, (b + 1) % L): -g for b, g in enumerate(generators)},
+                       cyclic=True)
+    return qtn.TEBD(p0, H, imag=True, progbar=False,
+                    split_opts={"max_bond": chi, "cutoff": cutoff, "cutoff_mode": "rsum2"})
+
+
+def cyclic_profile(model: MetelmannClerkRing, mps: qtn.MatrixProductState) -> np.ndarray:
+    r"""Current profile of a periodic quimb MPS of ``model``: the two-site density matrix of
+    bond (a, a+1 mod L) is :math:`\mathrm{Tr}[A_a^{p}A_{a+1}^{q}\prod_{k\ne a,a+1}T_k]` with
+    the traced transfer matrices :math:`T_k = \sum_p \iota_p A_k^p` taken around the ring."""
+    L = model.L
+    A = [np.asarray(mps[j].transpose(mps.bond((j - 1) % L, j), mps.site_ind(j),
+                                     mps.bond(j, (j + 1) % L)).data, dtype=complex)
+         for j in range(L)]
+    two = []
+    for a, b in model.bonds:
+        rest = np.eye(A[b].shape[2], dtype=complex)
+        for k in range(b + 1, b + L - 1):
+            rest = rest @ state.traced(A[k % L])
+            rest = rest / np.abs(rest).max()
+        r = state.pair_order(np.einsum("lpm,mqr,rl->pq", A[a], A[b], rest), 2)
+        two.append(r / np.trace(r))
+    currents = state.bond_currents(model, np.array(two))
+    return sum(currents[k] for k in model.PROFILE_PARTS)
+
+
+def ring_cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> dict:
+    """The ring (alpha = 2, delta = 1.5, mu = 1): seconds per site per unit time of the engine
+    (folded order, one and two workers) and of :func:`quimb_ring_tebd`, each from the
+    all-down state evolved (untimed) until every bond is saturated at χ, then timed for
+    ``steps`` steps of order 2, alternately ``repeats`` times (the fastest kept); ``quimb_dI``
+    the largest difference of their current profiles. ``exact``: the same at L = 4, where
+    χ = 16 holds the engine's state without truncation (the engine is then the exact
+    splitting, tests/test_mpo.py), quimb at χ = 16 and 64 with cutoff 0 against it after
+    t = 1."""
+    rows = []
+    for chi in chis:
+        model = ring(L)
+        gens = superop.bond_generators(model)
+        warm = max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4) * DT
+        start = reorder(state.to_arrays(state.product_state(L, "down")), site_order(L, True))
+        ev = TEBD(start, gens, DT, chi, COST_CUTOFF)
+        ev.evolve(round(warm / DT))
+        start = ev.arrays
+        tq = quimb_ring_tebd(L, gens, chi, COST_CUTOFF)
+        tq.update_to(warm, dt=DT, order=2)
+        best = dict.fromkeys(("engine_1", "engine_2", "quimb"), np.inf)
+        for _ in range(repeats):
+            for workers in (1, 2):
+                ev = TEBD(start, gens, DT, chi, COST_CUTOFF, workers=workers)
+                t0 = time.perf_counter()
+                ev.evolve(steps)
+                best[f"engine_{workers}"] = min(best[f"engine_{workers}"],
+                                                time.perf_counter() - t0)
+            q = qtn.TEBD(tq.pt, tq.H, imag=True, progbar=False, split_opts=tq.split_opts)
+            t0 = time.perf_counter()
+            q.update_to(steps * DT, dt=DT, order=2)
+            best["quimb"] = min(best["quimb"], time.perf_counter() - t0)
+        profiles = (state.observables(model, ev.arrays, ev.positions)["current_profile"],
+                    cyclic_profile(model, q.pt))
+        scale = L * steps * DT
+        rows.append({"chi": chi, "L": L, "steps": steps, "repeats": repeats,
+                     "bond_dimension": max(a.shape[2] for a in ev.arrays),
+                     "quimb_bond_dimension": max(q.pt.bond_sizes()),
+                     **{f"{k}_s_per_site_time": v / scale for k, v in best.items()},
+                     "workers_speedup": best["engine_1"] / best["engine_2"],
+                     "quimb_over_engine": best["quimb"] / best["engine_2"],
+                     "quimb_dI": float(np.abs(profiles[1] - profiles[0]).max())})
+    model = ring(4)
+    gens = superop.bond_generators(model)
+    ev = TEBD(reorder(state.to_arrays(state.product_state(4, "down")), site_order(4, True)),
+              gens, DT, 16, 0.0)
+    ev.evolve(round(1 / DT))
+    engine = state.observables(model, ev.arrays, ev.positions)["current_profile"]
+    exact = {"L": 4, "time": 1.0, "engine_current_profile": engine.tolist()}
+    for chi in (16, 64):
+        tq = quimb_ring_tebd(4, gens, chi, 0.0)
+        tq.update_to(1.0, dt=DT, order=2)
+        exact[f"quimb_{chi}_dI"] = float(np.abs(cyclic_profile(model, tq.pt) - engine).max())
+    return {"rows": rows, "exact": exact}
 
 
 def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> list[dict]:
@@ -273,6 +372,11 @@ def plot(results: dict, path: Path) -> None:
                               ("engine_2", "o-", "mpo.tebd, 2 workers"),
                               ("plain", "s--", "plain numpy"), ("quimb", "^--", "quimb TEBD")):
         ax.loglog(chis, [r[f"{key}_s_per_site_time"] for r in cost], style, label=label)
+    ring_rows = results["ring_cost"]["rows"]
+    for key, style, label in (("engine_2", "o:", "ring, mpo.tebd, 2 workers"),
+                              ("quimb", "^:", "ring, quimb periodic TEBD")):
+        ax.loglog([r["chi"] for r in ring_rows], [r[f"{key}_s_per_site_time"] for r in ring_rows],
+                  style, label=label)
     _plain_ticks(ax, chis)
     ax.set(xlabel=r"bond dimension $\chi$", ylabel=r"wall time per site per unit $t$ [s]",
            title="cost")
@@ -317,6 +421,7 @@ def run(quick: bool = False, out: Path | str = OUT) -> dict:
     p = QUICK if quick else FULL
     results = {
         "cost": cost_rows(p["cost_L"], p["cost_chi"], p["cost_steps"]),
+        "ring_cost": ring_cost_rows(p["ring_L"], p["ring_chi"], p["cost_steps"]),
         "convergence": convergence_rows(p["conv_L"], p["conv_chi"], p["conv_dt"],
                                         p["ref_chi"], p["ref_dt"]),
         "relaxation": relaxation_rows(p["relax_L"], p["relax_chi"], p["relax_fixed"]),
@@ -340,6 +445,18 @@ def format_tables(results: dict) -> str:
               f"{r['plain_s_per_site_time']:>11.2e}{r['plain_over_engine']:>7.2f}"
               f"{r['quimb_s_per_site_time']:>11.2e}{r['quimb_over_engine']:>7.2f}"
               f"{r['quimb_dI']:>10.1e}" for r in results["cost"]]
+    ring_cost = results["ring_cost"]
+    lines += ["", f"ring (alpha = 2, delta = 1.5, L = {ring_cost['rows'][0]['L']}): cost per site "
+              "per unit time [s], quimb = TEBD on a periodic MPS",
+              f"{'chi':>5}{'engine 1w':>11}{'engine 2w':>11}{'1w/2w':>7}{'quimb':>11}"
+              f"{'ratio':>7}{'quimb dI':>10}"]
+    lines += [f"{r['chi']:>5}{r['engine_1_s_per_site_time']:>11.2e}"
+              f"{r['engine_2_s_per_site_time']:>11.2e}{r['workers_speedup']:>7.2f}"
+              f"{r['quimb_s_per_site_time']:>11.2e}{r['quimb_over_engine']:>7.2f}"
+              f"{r['quimb_dI']:>10.1e}" for r in ring_cost["rows"]]
+    ex = ring_cost["exact"]
+    lines.append(f"ring L = 4, t = 1, no truncation in the engine: quimb's periodic TEBD off by "
+                 f"{ex['quimb_16_dI']:.1e} (chi = 16) and {ex['quimb_64_dI']:.1e} (chi = 64)")
     acc = results["accuracy"]
     ref = acc["reference"]
     lines += ["", f"time to the bulk current to {acc['target']:g} (L = {acc['L']}), reference "

@@ -216,7 +216,7 @@ def to_dense(arrays: list[np.ndarray]) -> np.ndarray:
     return v.transpose(order).reshape(d**L, d**L)
 
 
-def _traced(a: np.ndarray, iota: np.ndarray | None = None) -> np.ndarray:
+def traced(a: np.ndarray, iota: np.ndarray | None = None) -> np.ndarray:
     """Site tensor contracted with ``iota`` (default: :func:`identity`, standard basis)."""
     if iota is None:
         iota = identity(int(round(np.sqrt(a.shape[1]))))
@@ -232,7 +232,7 @@ def trace_environment(arrays: list[np.ndarray], iota: np.ndarray, *, right: bool
     env = np.ones(1, dtype=complex)
     log = 0.0
     for a in (arrays[::-1] if right else arrays):
-        env = _traced(a, iota) @ env if right else env @ _traced(a, iota)
+        env = traced(a, iota) @ env if right else env @ traced(a, iota)
         scale = np.abs(env).max()
         if not np.isfinite(scale) or scale == 0:
             raise FloatingPointError(f"trace environment became {scale}")
@@ -258,9 +258,9 @@ def expect_product(arrays: list[np.ndarray], factors: dict[int, np.ndarray]) -> 
     d = local_dim(arrays)
     env_t = env_o = np.ones(1, dtype=complex)
     for j, a in enumerate(arrays):
-        t = _traced(a)
+        t = traced(a)
         env_t = env_t @ t
-        env_o = env_o @ (_traced(a, np.asarray(factors[j]).T.reshape(d * d))
+        env_o = env_o @ (traced(a, np.asarray(factors[j]).T.reshape(d * d))
                          if j in factors else t)
         scale = np.abs(env_t).max()
         if not np.isfinite(scale) or scale == 0:
@@ -281,16 +281,16 @@ def _environments(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.n
     L = len(arrays)
     left = [np.ones(1, dtype=complex)]
     for a in arrays[:-1]:
-        e = left[-1] @ _traced(a)
+        e = left[-1] @ traced(a)
         left.append(e / np.abs(e).max())
     right = [np.ones(1, dtype=complex)]
     for a in arrays[:0:-1]:
-        e = _traced(a) @ right[-1]
+        e = traced(a) @ right[-1]
         right.append(e / np.abs(e).max())
     return left, right[::-1][:L]
 
 
-def _pair_order(r: np.ndarray, d: int) -> np.ndarray:
+def pair_order(r: np.ndarray, d: int) -> np.ndarray:
     """Two-site matrix from the MPS index pair (s_i s'_i, s_j s'_j) to rows (s_i s_j) and
     columns (s'_i s'_j)."""
     return r.reshape(d, d, d, d).transpose(0, 2, 1, 3).reshape(d * d, d * d)
@@ -308,7 +308,7 @@ def reduced_density_matrices(arrays: list[np.ndarray]) -> tuple[np.ndarray, np.n
     two = []
     for j in range(len(arrays) - 1):
         r = np.einsum("l,lpm,mqr,r->pq", left[j], arrays[j], arrays[j + 1], right[j + 1])
-        r = _pair_order(r, d)
+        r = pair_order(r, d)
         two.append(r / np.trace(r))
     return np.array(one), np.array(two)
 
@@ -326,9 +326,9 @@ def _pair(arrays: list[np.ndarray], left: list[np.ndarray], right: list[np.ndarr
     """:func:`pair_density_matrix` of positions i < j from the traced environments."""
     env = np.einsum("l,lpr->pr", left[i], arrays[i])
     for a in arrays[i + 1:j]:
-        env = env @ _traced(a)
+        env = env @ traced(a)
         env = env / np.abs(env).max()
-    r = _pair_order(np.einsum("pm,mqr,r->pq", env, arrays[j], right[j]), local_dim(arrays))
+    r = pair_order(np.einsum("pm,mqr,r->pq", env, arrays[j], right[j]), local_dim(arrays))
     return r / np.trace(r)
 
 
@@ -379,6 +379,17 @@ def bond_density_matrices(model: ProductChain, arrays: list[np.ndarray],
     return one, np.array(two)
 
 
+def bond_currents(model: ProductChain, two: np.ndarray) -> dict[str, np.ndarray]:
+    r"""Each of :meth:`~manybody.models.ProductChain.current_terms` per bond of
+    ``model.bonds``, :math:`\mathrm{Tr}(I_b\rho_{b})`, from the two-site reduced density
+    matrices ``two`` (one per bond, in the bond's own basis, as
+    :func:`bond_density_matrices`)."""
+    terms = [model.current_terms(bond) for bond in model.bonds]
+    return {k: np.array([np.real(np.trace(model.local_operator(t[k], bond) @ rho2))
+                         for bond, t, rho2 in zip(model.bonds, terms, two, strict=True)])
+            for k in terms[0]}
+
+
 def observables(model: ProductChain, arrays: list[np.ndarray],
                 positions: list[int] | None = None) -> dict:
     r"""Bond currents and site observables of an MPS state of ``model`` (open chain or ring)
@@ -401,10 +412,7 @@ def observables(model: ProductChain, arrays: list[np.ndarray],
         raise ValueError(f"arrays of local dimension {d} for {type(model).__name__} of local "
                          f"dimension {model.local_dim}")
     one, two = bond_density_matrices(model, arrays, positions)
-    terms = [model.current_terms(bond) for bond in model.bonds]
-    currents = {k: np.array([np.real(np.trace(model.local_operator(t[k], bond) @ rho2))
-                             for bond, t, rho2 in zip(model.bonds, terms, two, strict=True)])
-                for k in terms[0]}
+    currents = bond_currents(model, two)
     profile = sum(currents[k] for k in model.PROFILE_PARTS)
     herm = 0.5 * (two + np.conj(np.swapaxes(two, 1, 2)))
     sites = {name: np.real(np.einsum("ab,jba->j", model.local_ops[op], one))
