@@ -128,8 +128,9 @@ def test_mpo_benchmarks_quick_run(tmp_path):
     time-to-accuracy table reaches the reference, and the Trotter error of order 4 is below
     that of order 2 at every dt."""
     bench = _load("mpo_benchmarks")
-    try:
-        results = bench.run(quick=True, out=tmp_path)
+    try:  # the quick reference (tol 1e-5) cannot judge 1e-6: the table says so
+        with pytest.warns(RuntimeWarning, match="reference's error bar"):
+            results = bench.run(quick=True, out=tmp_path)
     finally:
         sys.modules.pop("mpo_benchmarks", None)
     data = json.loads((tmp_path / "mpo_benchmarks.json").read_text())
