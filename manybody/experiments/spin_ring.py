@@ -405,7 +405,8 @@ CHAIN_RUN = {"max_bond": 12, "order": 4, "tol": 1e-7}  # open chain: bulk curren
 LOWER_RUN = {"max_bond": 16, "order": 2, "tol": 1e-6}
 
 
-def fig5_extended(out: str | Path, L: int = 12, ring_sizes: tuple[int, ...] = (16, 32, 64, 128),
+def fig5_extended(out: str | Path, L: int = 12,
+                  ring_sizes: tuple[int, ...] = (16, 32, 64, 128, 1024),
                   chain_L: int = 1000, lower_lengths: tuple[int, ...] = (30, 1000)) -> dict:
     r"""Fig. 5 extended: the ring current against L for alpha = 2, delta = 1.5, mu = 1, exact
     for L = 3..``L`` and by MPO (TEBD, Richardson, error budget) for ``ring_sizes``, with the
