@@ -14,7 +14,18 @@ matrix of the shorter side and its eigen-decomposition with vectors, :math:`2mn^
 of the middle bond); the rest (the gate, matrix products, reshapes, the truncation, the
 trace) is the remainder of the step.
 
-Run ``python benchmarks/mpo_profile.py [--quick]``; prints the table and writes
+**Cheaper truncations** (:func:`truncation_rows`, issue 18's item 2): the truncation of an
+n x n two-site matrix (n = 4χ, spins) to rank χ by LAPACK's SVD, by the engine's Gram split
+and by a randomized SVD (Halko, Martinsson and Tropp, SIAM Rev. 53, 217 (2011), Alg. 4.4:
+χ + 8 Gaussian probes, q power iterations with re-orthonormalization), each timed on the same
+matrices (fastest of the repeats) with its excess truncation error
+:math:`\lVert\Theta - X\rVert/\lVert\Theta - X_{opt}\rVert - 1`. The matrices are
+:math:`U\,\mathrm{diag}(s)\,V^T` with Haar-random orthogonal U, V and :math:`s_j =
+10^{-aj}`, a fixed by :math:`s_\chi` = ``tail``: a slow (1e-3) and a fast (1e-6) decay.
+(The engine's own gated matrices at the benchmark chain's states are below rank χ at the
+cutoff, where every method is exact, so they cannot rank the methods.)
+
+Run ``python benchmarks/mpo_profile.py [--quick]``; prints the tables and writes
 ``data/benchmarks/mpo_profile.json``.
 """
 
@@ -33,8 +44,10 @@ from manybody.provenance import provenance
 from mpo import halves, state, superop, tebd
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
-FULL = {"L": 40, "chis": (8, 16, 32, 64), "steps": 20, "matmul_n": 2048}
-QUICK = {"L": 8, "chis": (4, 8), "steps": 4, "matmul_n": 256}
+FULL = {"L": 40, "chis": (8, 16, 32, 64), "steps": 20, "matmul_n": 2048,
+        "trunc_chis": (16, 32, 64), "trunc_tails": (1e-3, 1e-6), "trunc_samples": 6}
+QUICK = {"L": 8, "chis": (4, 8), "steps": 4, "matmul_n": 256,
+         "trunc_chis": (8,), "trunc_tails": (1e-3,), "trunc_samples": 2}
 DT = 0.05
 
 
@@ -100,14 +113,74 @@ def profile_row(L: int, chi: int, steps: int) -> dict:
             "split_flop_rate": spent["flops"] / spent["split"]}
 
 
+def randomized_truncation(theta: np.ndarray, k: int, power: int,
+                          rng: np.random.Generator) -> np.ndarray:
+    """Rank-k approximation of ``theta`` by a randomized SVD: k + 8 Gaussian probes and
+    ``power`` power iterations, each re-orthonormalized (module docstring)."""
+    y = theta @ rng.standard_normal((theta.shape[1], k + 8))
+    for _ in range(power):
+        y = theta @ (theta.T @ np.linalg.qr(y)[0])
+    q = np.linalg.qr(y)[0]
+    u, s, vh = np.linalg.svd(q.T @ theta, full_matrices=False)
+    return (q @ u[:, :k]) * s[:k] @ vh[:k]
+
+
+def gram_truncation(theta: np.ndarray, k: int) -> np.ndarray:
+    """The engine's split: project on the k leading eigenvectors of the Gram matrix of the
+    shorter side (:func:`mpo.halves.gram_eigh`)."""
+    rows = theta.shape[0] <= theta.shape[1]
+    u = halves.gram_eigh(theta, rows)[1][:, :k]
+    return u @ (u.T @ theta) if rows else (theta @ u) @ u.T
+
+
+def svd_truncation(theta: np.ndarray, k: int) -> np.ndarray:
+    u, s, vh = halves.svd(theta)
+    return (u[:, :k] * s[:k]) @ vh[:k]
+
+
+def truncation_rows(chis: tuple[int, ...], tails: tuple[float, ...], samples: int,
+                    repeats: int = 5, seed: int = 7) -> list[dict]:
+    """Time per truncation and excess error of each method (module docstring), per χ and
+    decay; the methods alternate within each repeat."""
+    rng = np.random.default_rng(seed)
+    methods = {"svd": svd_truncation, "gram": gram_truncation,
+               **{f"randomized_q{q}": (lambda t, k, q=q: randomized_truncation(t, k, q, rng))
+                  for q in (0, 1, 2)}}
+    rows = []
+    for chi, tail in ((c, t) for c in chis for t in tails):
+        n = 4 * chi
+        s = 10.0 ** (np.log10(tail) / chi * np.arange(n))
+        thetas = []
+        for _ in range(samples):
+            u, v = (np.linalg.qr(rng.standard_normal((n, n)))[0] for _ in range(2))
+            thetas.append(np.ascontiguousarray((u * s) @ v.T))
+        floor = [np.linalg.norm(t - svd_truncation(t, chi)) for t in thetas]
+        best = dict.fromkeys(methods, np.inf)
+        excess = dict.fromkeys(methods, 0.0)
+        for _ in range(repeats):
+            for name, f in methods.items():
+                t0 = time.perf_counter()
+                kept = [f(t, chi) for t in thetas]
+                best[name] = min(best[name], (time.perf_counter() - t0) / samples)
+                excess[name] = max(excess[name], max(
+                    np.linalg.norm(t - x) / e - 1 for t, x, e in zip(thetas, kept, floor,
+                                                                     strict=True)))
+        rows.append({"chi": chi, "n": n, "tail": tail,
+                     **{f"{k}_ms": 1e3 * v for k, v in best.items()},
+                     **{f"{k}_excess": v for k, v in excess.items()}})
+    return rows
+
+
 def run(quick: bool = False, out: Path | str = OUT) -> dict:
     p = QUICK if quick else FULL
     with threadpool_limits(limits=1, user_api="blas"):
         peak = matmul_rate(p["matmul_n"])
         rows = [profile_row(p["L"], chi, p["steps"]) for chi in p["chis"]]
+        truncations = truncation_rows(p["trunc_chis"], p["trunc_tails"], p["trunc_samples"])
     for row in rows:
         row["split_over_matmul"] = row["split_flop_rate"] / peak
-    results = {"matmul_flop_rate": peak, "matmul_n": p["matmul_n"], "rows": rows}
+    results = {"matmul_flop_rate": peak, "matmul_n": p["matmul_n"], "rows": rows,
+               "truncations": truncations}
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "mpo_profile.json").write_text(json.dumps(
@@ -125,6 +198,12 @@ def format_table(results: dict) -> str:
               f"{100 * r['qr_fraction']:>6.0f}%{100 * r['other_fraction']:>6.0f}%"
               f"{r['split_flop_rate'] / 1e9:>15.2f}{100 * r['split_over_matmul']:>10.0f}%"
               for r in results["rows"]]
+    names = ("svd", "gram", "randomized_q0", "randomized_q1", "randomized_q2")
+    lines += ["", "truncation of a 4chi x 4chi matrix to rank chi: ms (excess error)",
+              f"{'chi':>5}{'s_chi':>7}" + "".join(f"{n:>22}" for n in names)]
+    lines += [f"{r['chi']:>5}{r['tail']:>7.0e}" + "".join(
+        f"{r[n + '_ms']:>11.2f} ({r[n + '_excess']:7.1e})" for n in names)
+        for r in results["truncations"]]
     return "\n".join(lines)
 
 

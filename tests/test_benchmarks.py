@@ -206,7 +206,8 @@ def test_mpo_regimes_quick_run(tmp_path):
 def test_mpo_profile_quick_run(tmp_path):
     """The profile splits a step into the gates' splits, QR and the rest (fractions in (0, 1)
     summing to 1), counts the splits' flops at a positive rate below the large-matmul peak,
-    and writes its JSON; the wrapped LAPACK calls are restored afterwards."""
+    times the truncation methods (the SVD optimal, the Gram split within 1e-6 of it), and
+    writes its JSON; the wrapped LAPACK calls are restored afterwards."""
     from mpo import halves
 
     svd, gram = halves.svd, halves.gram_eigh
@@ -221,4 +222,8 @@ def test_mpo_profile_quick_run(tmp_path):
         parts = [row["split_fraction"], row["qr_fraction"], row["other_fraction"]]
         assert all(0 < x < 1 for x in parts) and abs(sum(parts) - 1) < 1e-12
         assert 0 < row["split_over_matmul"] < 1
+    for row in results["truncations"]:  # the SVD is the optimum; the Gram split within 1e-6
+        assert row["svd_excess"] < 1e-12 and row["gram_excess"] < 1e-6
+        assert all(row[f"{k}_ms"] > 0 for k in ("svd", "gram", "randomized_q1"))
     assert "GFLOP/s" in bench.format_table(results)
+    assert "excess error" in bench.format_table(results)
