@@ -114,6 +114,24 @@ def quimb_tebd(arrays: list[np.ndarray], generators: list[np.ndarray], chi: int,
                     split_opts={"max_bond": chi, "cutoff": cutoff, "cutoff_mode": "rsum2"})
 
 
+def _saturation_steps(chi: int) -> int:
+    """Steps from a product state after which every bond holds χ (4 values per site)."""
+    return max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4)
+
+
+def _time_engine(start: list[np.ndarray], gens: list[np.ndarray], chi: int, steps: int,
+                 best: dict) -> TEBD:
+    """``steps`` steps of the engine from ``start`` on one and then two workers, each
+    keeping its fastest time in ``best["engine_1"]``, ``best["engine_2"]``; returns the
+    two-worker engine."""
+    for workers in (1, 2):
+        ev = TEBD(start, gens, DT, chi, COST_CUTOFF, workers=workers)
+        t0 = time.perf_counter()
+        ev.evolve(steps)
+        best[f"engine_{workers}"] = min(best[f"engine_{workers}"], time.perf_counter() - t0)
+    return ev
+
+
 def ring(L: int) -> MetelmannClerkRing:
     return MetelmannClerkRing.minimal(L, alpha=2.0, delta=1.5, mu=1.0, boundary="periodic")
 
@@ -165,7 +183,7 @@ def ring_cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) 
     for chi in chis:
         model = ring(L)
         gens = superop.bond_generators(model)
-        warm = max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4) * DT
+        warm = _saturation_steps(chi) * DT
         start = reorder(state.to_arrays(state.product_state(L, "down")), site_order(L, True))
         ev = TEBD(start, gens, DT, chi, COST_CUTOFF)
         ev.evolve(round(warm / DT))
@@ -174,12 +192,7 @@ def ring_cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) 
         tq.update_to(warm, dt=DT, order=2)
         best = dict.fromkeys(("engine_1", "engine_2", "quimb"), np.inf)
         for _ in range(repeats):
-            for workers in (1, 2):
-                ev = TEBD(start, gens, DT, chi, COST_CUTOFF, workers=workers)
-                t0 = time.perf_counter()
-                ev.evolve(steps)
-                best[f"engine_{workers}"] = min(best[f"engine_{workers}"],
-                                                time.perf_counter() - t0)
+            ev = _time_engine(start, gens, chi, steps, best)
             q = qtn.TEBD(tq.pt, tq.H, imag=True, progbar=False, split_opts=tq.split_opts)
             t0 = time.perf_counter()
             q.update_to(steps * DT, dt=DT, order=2)
@@ -225,16 +238,11 @@ def cost_rows(L: int, chis: tuple[int, ...], steps: int, repeats: int = 3) -> li
     rows = []
     for chi in chis:
         ev = TEBD(state.to_arrays(state.product_state(L, "down")), gens, DT, chi, COST_CUTOFF)
-        ev.evolve(max(4, int(np.ceil(np.log(chi) / np.log(4))) + 4))  # saturate every bond
+        ev.evolve(_saturation_steps(chi))
         start = ev.arrays
         best = dict.fromkeys(("engine_1", "engine_2", "plain", "quimb"), np.inf)
         for _ in range(repeats):
-            for workers in (1, 2):
-                ev = TEBD(start, gens, DT, chi, COST_CUTOFF, workers=workers)
-                t0 = time.perf_counter()
-                ev.evolve(steps)
-                best[f"engine_{workers}"] = min(best[f"engine_{workers}"],
-                                                time.perf_counter() - t0)
+            ev = _time_engine(start, gens, chi, steps, best)
             plain = [a.copy() for a in start]
             t0 = time.perf_counter()
             for _ in range(steps):
