@@ -435,7 +435,15 @@ class TEBD:
 
     def evolve(self, n_steps: int) -> None:
         """``n_steps`` steps of the splitting (:func:`mpo.splitting.factors`); the trace is
-        reset to one after every step."""
+        reset to one after every step.
+
+        A call has an odd number of layers, so it would leave the state in the other form
+        (joined or split) than it found it; it ends with an exact join instead (each half's
+        centre moved to the middle, no gate, no truncation). Without it successive calls
+        alternate between two truncated maps, and a strongly truncated run shows a spurious
+        period-2 cycle of its observables from call to call (boson ring L = 5, n_max = 3,
+        chi = 32: the current alternating 0.128947 / 0.128697 every call, undamped; it is
+        0.128671 with the join, as for a fresh :class:`TEBD` per call)."""
         if n_steps < 1:
             raise ValueError(f"n_steps must be >= 1, got {n_steps}")
         for group, tau, ends_step in splitting.factors(len(self.units), self.order, n_steps):
@@ -444,6 +452,8 @@ class TEBD:
                 self._normalize()
                 self.time += self.dt
                 self.steps += 1
+        if self.split is not None:  # a call ends joined (exact): every call is the same map
+            self._layer([], False)
 
     def _normalize(self) -> None:
         """Divide by the trace: the left environment of the sites held here (the middle one
