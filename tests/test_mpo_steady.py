@@ -139,7 +139,7 @@ def test_warmup_phase_is_cheap_and_leaves_the_result_within_its_error_bar():
     accurate phases need fewer steps after it."""
     model = minimal(5, 1.5)
     ref = ed.steady_state(model)
-    runs = {w: mpo.steady_state(model, max_bond=32, order=4, tol=1e-7, warmup=w,
+    runs = {w: mpo.steady_state(model, max_bond=32, order=4, tol=1e-6, warmup=w,
                                 progress=False) for w in (True, False)}
     for w, r in runs.items():
         names = [p["name"] for p in r.diagnostics["phases"]]
@@ -147,7 +147,7 @@ def test_warmup_phase_is_cheap_and_leaves_the_result_within_its_error_bar():
         assert np.all(np.abs(r.current_profile - ref.current_profile) < r.current_profile_error)
         assert sum(p["steps"] for p in r.diagnostics["phases"]) == r.diagnostics["steps"]
     warm = runs[True].diagnostics["phases"][0]
-    assert warm["order"] == 2 and warm["dt"] == 0.1 and warm["tol"] == pytest.approx(1e-5)
+    assert warm["order"] == 2 and warm["dt"] == 0.1 and warm["tol"] == pytest.approx(1e-4)
     accurate = [sum(p["steps"] for p in r.diagnostics["phases"] if p["name"] != "warmup")
                 for r in runs.values()]
     assert accurate[0] < 0.8 * accurate[1]
@@ -318,8 +318,10 @@ def assert_matches_ed(model, tolerance, min_negativity=0.03):
     assert abs(r.current - exact.current) < r.diagnostics["error"]
 
 
-@pytest.mark.parametrize(("L", "boundary"), [(4, "open"), (5, "open"), (4, "periodic"),
-                                             (5, "periodic")])
+@pytest.mark.parametrize(("L", "boundary"), [
+    (4, "open"), (5, "open"),
+    pytest.param(4, "periodic", marks=pytest.mark.slow),  # 16-26 s; the ring of 5 takes 7 s
+    (5, "periodic")])
 def test_fourth_order_richardson_matches_ed_to_1e6(L, boundary):
     """Fourth order with Richardson (bias O(dt^6)), tol 1e-8, cutoff 1e-15: current per bond,
     sigma^z per site and the pair negativity agree with exact diagonalization of the same

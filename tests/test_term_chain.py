@@ -71,7 +71,7 @@ def test_ring_with_pump_and_loss_cmf_and_ed_give_the_exact_product_state():
                      currents={"J": pauli_terms(np.zeros((4, 4)) + np.diag([0, 1, -1, 0]),
                                                 (0, 1))}, boundary="periodic")
     exact = (0.09 - 0.25) / (0.09 + 0.25)
-    e, c = ed.steady_state(ring), cmf.steady_state(ring)
+    e, c = ed.steady_state(ring), cmf.steady_state(ring, n_starts=3)
     np.testing.assert_allclose(e.sz, exact, atol=1e-12)
     np.testing.assert_allclose(c.sz, exact, atol=1e-10)
     assert abs(e.current) < 1e-13 and abs(c.current) < 1e-10
@@ -88,14 +88,14 @@ def test_xxz_ring_runs_on_every_solver_and_reflection_gives_no_current():
     ring = TermChain(6, bond=XX + [(0.5, (("sz", 0), ("sz", 1)))],
                      site_jumps=[loss, _sp(0.18)], boundary="periodic")
     assert ring.reflection_symmetric and ring.translation_symmetric
-    e, c = ed.steady_state(ring), cmf.steady_state(ring)
+    e, c = ed.steady_state(ring), cmf.steady_state(ring, n_starts=3)  # 12 starts: same, 4x time
     assert abs(e.current) < 1e-13 and abs(c.current) < 1e-10  # reflection: no current
     assert abs(c.sz[0] - e.sz[0]) > 1e-2  # correlated: mean field is not exact here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        m = mpo.steady_state(ring, max_bond=64, progress=False, tol=1e-7)
+        m = mpo.steady_state(ring, max_bond=64, progress=False, tol=1e-6, dt=0.1)
     assert abs(m.current) < 1e-12
-    np.testing.assert_allclose(m.sz, e.sz, atol=1e-6)  # measured 4e-8
+    np.testing.assert_allclose(m.sz, e.sz, atol=1e-6)  # measured 5e-9
 
 
 @pytest.mark.parametrize("dm", [0.0, 0.6])
